@@ -1,0 +1,100 @@
+// The Engine.IO layer's public shapes: its options, its close reasons, and the socket it
+// hands to whoever sits on top (the Socket.IO server, or a user of raw Engine.IO).
+
+import type { Clock, WirePacket } from "./contract.js";
+
+export type TransportName = "polling" | "websocket";
+
+/** Why an Engine.IO session ended. */
+export type EngineCloseReason =
+  /** The client closed the transport, or the connection dropped cleanly. */
+  | "transport close"
+  /** The transport failed: an aborted request, a broken WebSocket, a bad request mid-session. */
+  | "transport error"
+  /** No pong within `pingTimeout` after a ping. */
+  | "ping timeout"
+  /** The client sent something that does not decode. */
+  | "parse error"
+  /** The server closed the session (`socket.close()`), or the client sent a close packet. */
+  | "forced close"
+  /** The whole engine is closing. */
+  | "server shutting down"
+  /** More than `maxBufferedBytes` waited for a client that does not read. */
+  | "write buffer full";
+
+/** CORS settings, as the `cors` package that socket.io uses names them. */
+export interface CorsOptions {
+  /** `true` reflects the request's Origin; `"*"`; one origin; a list; or a decision function. */
+  origin?:
+    | boolean
+    | string
+    | RegExp
+    | ReadonlyArray<string | RegExp>
+    | ((origin: string | undefined) => boolean | string | Promise<boolean | string>);
+  methods?: string | readonly string[];
+  allowedHeaders?: string | readonly string[];
+  exposedHeaders?: string | readonly string[];
+  credentials?: boolean;
+  maxAge?: number;
+}
+
+/** What a handshake request carried, kept on the session (no runtime objects). */
+export interface HandshakeRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+  readonly secure: boolean;
+}
+
+export interface EngineOptions {
+  /** ms between server pings. Default 25000. */
+  pingInterval?: number;
+  /** ms to wait for the pong. Default 20000. */
+  pingTimeout?: number;
+  /** ms for a polling→websocket upgrade to complete. Default 10000. */
+  upgradeTimeout?: number;
+  /** Largest message or POST body in bytes, also announced as `maxPayload`. Default 1e6. */
+  maxHttpBufferSize?: number;
+  /** Bytes the core may hold for a client that is not reading before it closes the session. Default 1e7 (10 MB). */
+  maxBufferedBytes?: number;
+  /** Engine.IO path prefix. Default "/engine.io/" (the Socket.IO server passes "/socket.io/"). */
+  path?: string;
+  /** Allowed transports, in the order a client should try them. Default ["polling", "websocket"]. */
+  transports?: readonly TransportName[];
+  /** Allow polling→websocket upgrades. Default true. */
+  allowUpgrades?: boolean;
+  cors?: CorsOptions;
+  /**
+   * Decides whether a handshake may proceed. Return or resolve `true`, or `false` / a
+   * string (refused with code 4 "Forbidden", 403).
+   */
+  allowRequest?: (req: HandshakeRequest) => boolean | string | Promise<boolean | string>;
+  /** Session id source. Default: 15 random bytes from `crypto.getRandomValues`, base64url (20 chars). */
+  generateId?: () => string;
+  /** Time. Default: a stopped clock until a runtime shim attaches a real one. */
+  clock?: Clock;
+}
+
+export type EngineSocketState = "opening" | "open" | "closing" | "closed";
+
+export interface SendOptions {
+  /** Drop the packet instead of buffering it when the transport cannot take it right now. */
+  volatile?: boolean;
+  /** Hint only (per-message compression is not implemented). */
+  compress?: boolean;
+}
+
+/** Events of an Engine.IO socket. */
+export interface EngineSocketEvents {
+  /** One Engine.IO message from the client. */
+  message: (data: string | Uint8Array) => void;
+  /** The session ended; fired exactly once. */
+  close: (reason: EngineCloseReason, description?: string) => void;
+  /** The write buffer was handed to the transport. */
+  drain: () => void;
+  /** The session moved from polling to websocket. */
+  upgrade: (transport: TransportName) => void;
+  /** A heartbeat round trip completed (a pong arrived). */
+  heartbeat: () => void;
+}
