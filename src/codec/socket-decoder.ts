@@ -1,0 +1,169 @@
+// Wire frames → Socket.IO v5 packets, one Engine.IO message at a time.
+//
+// A text frame is parsed at once. When it is a BINARY_EVENT/BINARY_ACK the decoder keeps it
+// and answers `undefined` until all its attachments have arrived as binary frames; then it
+// returns the packet as EVENT/ACK with the attachments back in its data (as socket.io-parser
+// does). Every check socket.io-parser makes is made here, some a little stricter (digits
+// only where it takes anything Number() accepts, ack ids bounded to safe integers, every
+// attachment used); whatever fails throws DecodeError and leaves the decoder empty, ready
+// for the next packet (the caller normally closes the connection instead).
+//
+// Parsing reads the header with charCodeAt and hands the rest of the string to JSON.parse
+// as one slice: no other intermediate strings.
+
+import { insertAttachments } from "./binary.js";
+import { DecodeError } from "./errors.js";
+import { checkPayload, PacketType } from "./socket-packet.js";
+import type { Packet } from "./socket-packet.js";
+
+/** Options of a {@link Decoder}. */
+export interface DecoderOptions {
+  /** Most attachments one binary packet may announce; more is refused at once. Default 10. */
+  maxAttachments?: number;
+}
+
+const CODE_0 = 48;
+const CODE_9 = 57;
+const DASH = 45;
+const SLASH = 47;
+
+/** Decodes the frames of one connection; holds a binary packet while its attachments arrive. */
+export class Decoder {
+  readonly #maxAttachments: number;
+  /** The binary packet waiting for attachments, if any. */
+  #pending: Packet | undefined;
+  #attachments: Uint8Array[] = [];
+  #due = 0;
+
+  constructor(options: DecoderOptions = {}) {
+    const max = options.maxAttachments ?? 10;
+    if (!Number.isSafeInteger(max) || max < 0) throw new RangeError(`maxAttachments must be an integer >= 0, got ${max}`);
+    this.#maxAttachments = max;
+  }
+
+  /** How many attachments the pending binary packet still waits for (0 when none). */
+  get attachmentsDue(): number {
+    return this.#due;
+  }
+
+  /**
+   * Feeds one Engine.IO message. Returns the packet once complete, `undefined` while a
+   * binary packet still waits for attachments. Throws DecodeError for anything invalid.
+   * Attachments are kept as given, not copied.
+   */
+  add(chunk: string | Uint8Array): Packet | undefined {
+    if (typeof chunk === "string") {
+      if (this.#pending !== undefined) {
+        this.reset();
+        throw new DecodeError("unexpected text");
+      }
+      const packet = decodeText(chunk, this.#maxAttachments);
+      const due = packet.attachments;
+      if (due === undefined) return packet;
+      this.#pending = packet;
+      this.#due = due;
+      return undefined;
+    }
+    if (!(chunk instanceof Uint8Array)) throw new TypeError("Decoder.add takes a string or a Uint8Array");
+    const pending = this.#pending;
+    if (pending === undefined) throw new DecodeError("unexpected binary");
+    this.#attachments.push(chunk);
+    if (--this.#due > 0) return undefined;
+    const attachments = this.#attachments;
+    this.reset();
+    return complete(pending, attachments);
+  }
+
+  /** Drops a binary packet that is waiting for attachments. */
+  reset(): void {
+    this.#pending = undefined;
+    this.#attachments = [];
+    this.#due = 0;
+  }
+
+  /** Same as {@link reset}; named like socket.io-parser's for familiarity. */
+  destroy(): void {
+    this.reset();
+  }
+}
+
+/** The EVENT/ACK that a binary packet and its attachments make. */
+function complete(pending: Packet, attachments: readonly Uint8Array[]): Packet {
+  const type = pending.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+  const data = insertAttachments(pending.data, attachments);
+  return pending.id === undefined
+    ? { type, nsp: pending.nsp, data }
+    : { type, nsp: pending.nsp, id: pending.id, data };
+}
+
+/** One text frame as a packet; a binary one keeps its `attachments` count. */
+function decodeText(text: string, maxAttachments: number): Packet {
+  const length = text.length;
+  const type = text.charCodeAt(0) - CODE_0;
+  if (!(type >= 0 && type <= 6)) {
+    throw new DecodeError("invalid packet type", length === 0 ? "empty packet" : JSON.stringify(text.charAt(0)));
+  }
+  let i = 1;
+
+  let attachments: number | undefined;
+  if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+    const start = i;
+    let n = 0;
+    for (let c = text.charCodeAt(i); c >= CODE_0 && c <= CODE_9; c = text.charCodeAt(++i)) {
+      n = n * 10 + (c - CODE_0);
+    }
+    if (i === start || text.charCodeAt(i) !== DASH || n < 1) throw new DecodeError("invalid attachments");
+    if (n > maxAttachments) throw new DecodeError("too many attachments", `${n} > ${maxAttachments}`);
+    attachments = n;
+    i++;
+  }
+
+  let nsp = "/";
+  if (text.charCodeAt(i) === SLASH) {
+    const comma = text.indexOf(",", i);
+    if (comma === -1) {
+      nsp = text.slice(i);
+      i = length;
+    } else {
+      nsp = text.slice(i, comma);
+      i = comma + 1;
+    }
+  }
+
+  let id: number | undefined;
+  let c = text.charCodeAt(i);
+  if (c >= CODE_0 && c <= CODE_9) {
+    let n = 0;
+    do {
+      n = n * 10 + (c - CODE_0);
+      // Checked each digit so a long run of digits cannot grow unbounded.
+      if (n > Number.MAX_SAFE_INTEGER) throw new DecodeError("invalid ack id", "not a safe integer");
+      c = text.charCodeAt(++i);
+    } while (c >= CODE_0 && c <= CODE_9);
+    id = n;
+  }
+
+  let data: unknown;
+  if (i < length) {
+    // JSON.parse would skip leading whitespace, but socket.io-parser reads whitespace after
+    // the header as part of an ack id: refuse it rather than read it differently.
+    if (text.charCodeAt(i) <= 32) throw new DecodeError("invalid json", "whitespace before the data");
+    try {
+      data = JSON.parse(text.slice(i));
+    } catch {
+      throw new DecodeError("invalid json");
+    }
+  }
+  const problem = checkPayload(type as PacketType, data);
+  if (problem !== undefined) throw new DecodeError(problem, `type ${type}`);
+
+  if (attachments !== undefined) {
+    return id === undefined
+      ? { type: type as PacketType, nsp, data, attachments }
+      : { type: type as PacketType, nsp, id, data, attachments };
+  }
+  if (data === undefined) {
+    return id === undefined ? { type: type as PacketType, nsp } : { type: type as PacketType, nsp, id };
+  }
+  return id === undefined ? { type: type as PacketType, nsp, data } : { type: type as PacketType, nsp, id, data };
+}

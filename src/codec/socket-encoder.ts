@@ -1,0 +1,101 @@
+// Socket.IO v5 packet → wire frames: one text frame, then the binary attachments (if any),
+// each to travel as its own Engine.IO message.
+//
+// An EVENT/ACK's arguments are written in ONE pass when they are small plain data (most
+// are): small-json.ts writes the JSON and swaps binary for placeholders as it goes, faster
+// than JSON.stringify's fixed cost. Larger or unusual arguments take the general path: one
+// walk finds binary and, only when there is some, copies the paths leading to it with
+// placeholders in (binary.ts); then a single JSON.stringify. Either way attachments are
+// views of the caller's memory, not copies: the caller must not change them until sent.
+//
+// Anything that cannot be encoded is the application's mistake and throws EncodeError at
+// once: a bad type, namespace or ack id, data the type does not allow, a reserved event
+// name, a circular or too deeply nested value, a BigInt, a toJSON or getter that throws.
+
+import { extractAttachments } from "./binary.js";
+import type { Frames } from "./binary.js";
+import { EncodeError } from "./errors.js";
+import { NOT_SMALL, tryWriteSmall } from "./small-json.js";
+import { checkPayload, PacketType } from "./socket-packet.js";
+import type { Packet } from "./socket-packet.js";
+
+const SLASH = 47;
+
+/** Encodes Socket.IO packets; stateless, so one instance can serve every connection. */
+export class Encoder {
+  /**
+   * The frames of `packet`: its text, then one Uint8Array per binary attachment. An EVENT or
+   * ACK (or BINARY_EVENT/BINARY_ACK) is sent as BINARY_* exactly when its data holds binary.
+   */
+  encode(packet: Packet): Frames {
+    const { type, nsp, id } = packet;
+    // socket.io-parser writes no data for null as well as for undefined.
+    const data = packet.data ?? undefined;
+
+    const problem = checkPayload(type, data);
+    if (problem !== undefined) throw new EncodeError(problem, `type ${String(type)}`);
+
+    const frames: Frames = [""];
+    if (type === PacketType.CONNECT || type === PacketType.DISCONNECT || type === PacketType.CONNECT_ERROR) {
+      let head = type === PacketType.CONNECT ? "0" : type === PacketType.DISCONNECT ? "1" : "4";
+      if (nsp !== "/") head += checkNamespace(nsp) + ",";
+      if (id !== undefined) head += checkAckId(id);
+      frames[0] = data === undefined ? head : head + stringify(data);
+      return frames;
+    }
+
+    // EVENT or ACK: arguments with binary anywhere, written in one pass when they are small.
+    const json = writeArguments(data, frames);
+    const attachments = frames.length - 1;
+    const event = type === PacketType.EVENT || type === PacketType.BINARY_EVENT;
+    let head = attachments === 0 ? (event ? "2" : "3") : `${event ? "5" : "6"}${attachments}-`;
+    if (nsp !== "/") head += checkNamespace(nsp) + ",";
+    if (id !== undefined) head += checkAckId(id);
+    frames[0] = head + json;
+    return frames;
+  }
+}
+
+/** The JSON of an event's arguments, binary replaced by placeholders and added to `frames`. */
+function writeArguments(data: unknown, frames: Frames): string {
+  try {
+    return tryWriteSmall(data, frames);
+  } catch (error) {
+    // A getter threw, or changed its mind about what it returns.
+    if (error !== NOT_SMALL) throw unserializable(error);
+    frames.length = 1;
+  }
+  return stringify(extractAttachments(data, frames));
+}
+
+function checkNamespace(nsp: unknown): string {
+  if (typeof nsp !== "string" || nsp.charCodeAt(0) !== SLASH || nsp.includes(",")) {
+    throw new EncodeError("invalid namespace", `${JSON.stringify(nsp)} must start with "/" and hold no ","`);
+  }
+  return nsp;
+}
+
+function checkAckId(id: unknown): number {
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) {
+    throw new EncodeError("invalid ack id", String(id));
+  }
+  return id;
+}
+
+function unserializable(error: unknown): EncodeError {
+  return new EncodeError("unserializable value", error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** JSON.stringify, with its errors (BigInt, cycles behind toJSON, depth) as EncodeError. */
+function stringify(value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw error instanceof RangeError ? new EncodeError("too deep", undefined, { cause: error }) : unserializable(error);
+  }
+  // Only a top-level function, symbol or undefined gives no JSON; the type checks above
+  // allow none of them, but a toJSON() may still return one.
+  if (json === undefined) throw new EncodeError("unserializable value", "value has no JSON form");
+  return json;
+}
