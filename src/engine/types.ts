@@ -7,7 +7,7 @@ export type TransportName = "polling" | "websocket";
 
 /** Why an Engine.IO session ended. */
 export type EngineCloseReason =
-  /** The client closed the transport, or the connection dropped cleanly. */
+  /** The client closed the transport (a WebSocket close, or its close packet `1`), or the connection dropped cleanly. */
   | "transport close"
   /** The transport failed: an aborted request, a broken WebSocket, a bad request mid-session. */
   | "transport error"
@@ -15,7 +15,7 @@ export type EngineCloseReason =
   | "ping timeout"
   /** The client sent something that does not decode. */
   | "parse error"
-  /** The server closed the session (`socket.close()`), or the client sent a close packet. */
+  /** The server closed the session (`socket.close()`). */
   | "forced close"
   /** The whole engine is closing. */
   | "server shutting down"

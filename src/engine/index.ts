@@ -1,0 +1,28 @@
+export { EngineServer } from "./server.js";
+export type { EngineConnectionError, EngineServerEvents } from "./server.js";
+export { EngineSocket } from "./socket.js";
+export type { EngineSessionSnapshot, SnapshotHeartbeat } from "./snapshot.js";
+export { ENGINE_ERRORS } from "./errors.js";
+export type { EngineErrorCode } from "./errors.js";
+export type { ResolvedEngineOptions } from "./options.js";
+export { Timers } from "./timers.js";
+export type { TimerHandle } from "./timers.js";
+export type {
+  Clock,
+  EngineRequest,
+  EngineResponse,
+  UpgradeVerdict,
+  WebSocketConnection,
+  WebSocketPeer,
+  WirePacket,
+} from "./contract.js";
+export type {
+  CorsOptions,
+  EngineCloseReason,
+  EngineOptions,
+  EngineSocketEvents,
+  EngineSocketState,
+  HandshakeRequest,
+  SendOptions,
+  TransportName,
+} from "./types.js";

@@ -1,0 +1,121 @@
+// HTTP long-polling for one session: at most one parked GET (answered when there is
+// something to send) and at most one POST (whose body is a payload of client packets).
+// The shim owns the HTTP exchange; the core only decides what each request is answered.
+//
+// What the reference server does, and we with it:
+// - a second GET while one is parked: 400, and the session closes ("transport error"); the
+//   parked GET is answered `1`.
+// - a second POST while one is being read, or a binary (application/octet-stream) body: 400
+//   and the session closes ("transport error").
+// - a body over maxHttpBufferSize: 413 (we also close the session: the client treats the
+//   failed POST as a transport error and reconnects anyway).
+// - a body that does not decode: the session closes ("parse error"); we answer 400 where the
+//   reference says "ok" to data it threw away.
+// - an accepted POST: 200 "ok" as text/html (the reference's choice, against old IE download
+//   dialogs).
+
+import { decodePayload } from "../codec/index.js";
+import type { EnginePacket } from "../codec/index.js";
+import type { EngineRequest, EngineResponse } from "./contract.js";
+import { errorResponse } from "./errors.js";
+import type { EngineSocket } from "./socket.js";
+import { emptyResponse, payloadResponse, pollingHeaders } from "./wire.js";
+
+type Headers = Readonly<Record<string, string>> | undefined;
+
+/** A GET waiting for data: the shim holds the HTTP response, we hold its resolver. */
+export interface ParkedPoll {
+  readonly req: EngineRequest;
+  readonly headers: Record<string, string>;
+  readonly resolve: (response: EngineResponse) => void;
+}
+
+const PAYLOAD_TYPE = "text/plain; charset=UTF-8";
+const OK_TYPE = "text/html";
+const utf8 = new TextDecoder();
+
+export class Polling {
+  /** The parked GET, if any. */
+  parked: ParkedPoll | undefined = undefined;
+  /** The POST whose body is being read, if any. */
+  posting: EngineRequest | undefined = undefined;
+
+  /** Answers the parked GET with `body` (a polling payload). */
+  answer(body: string): void {
+    const parked = this.parked;
+    if (parked === undefined) return;
+    this.parked = undefined;
+    parked.resolve(payloadResponse(body, parked.headers));
+  }
+
+  /** A request of this session's polling transport (its sid and transport already checked). */
+  request(session: EngineSocket, req: EngineRequest, cors: Headers): EngineResponse | Promise<EngineResponse> {
+    if (req.method === "GET") return this.get(session, req, cors);
+    if (req.method === "POST") return this.post(session, req, cors);
+    return emptyResponse(500, cors);
+  }
+
+  /** The shim saw `req` go away unanswered: if it is one of ours, the transport failed. */
+  aborted(session: EngineSocket, req: EngineRequest): void {
+    if (this.parked?.req === req) session.transportError("poll connection closed prematurely");
+    else if (this.posting === req) {
+      this.posting = undefined;
+      session.transportError("data request connection closed prematurely");
+    }
+  }
+
+  private get(session: EngineSocket, req: EngineRequest, cors: Headers): EngineResponse | Promise<EngineResponse> {
+    if (this.parked !== undefined) {
+      session.transportError("overlap from client");
+      return emptyResponse(400, cors);
+    }
+    const headers = pollingHeaders(cors, req.headers["user-agent"], PAYLOAD_TYPE);
+    return new Promise((resolve) => {
+      this.parked = { req, headers, resolve };
+      session.pollParked();
+    });
+  }
+
+  private async post(session: EngineSocket, req: EngineRequest, cors: Headers): Promise<EngineResponse> {
+    if (this.posting !== undefined) {
+      session.transportError("data request overlap from client");
+      return emptyResponse(400, cors);
+    }
+    if (req.headers["content-type"] === "application/octet-stream") {
+      session.transportError("invalid content");
+      return emptyResponse(400, cors);
+    }
+    this.posting = req;
+    let body: string | Uint8Array | undefined;
+    try {
+      body = await req.readBody(session.maxPayload, "text");
+    } catch {
+      if (this.posting === req) {
+        this.posting = undefined;
+        session.transportError("data request failed");
+      }
+      return emptyResponse(400, cors);
+    }
+    if (this.posting !== req) return errorResponse(1, cors); // aborted meanwhile: the session is gone
+    this.posting = undefined;
+    // The session may have ended or moved to websocket while the body was on its way.
+    if (session.isClosed()) return errorResponse(1, cors);
+    if (session.pollingTransport !== this) return errorResponse(3, cors);
+    if (body === undefined) {
+      session.transportError("payload too large");
+      return emptyResponse(413, cors);
+    }
+    let packets: EnginePacket[];
+    try {
+      packets = decodePayload(typeof body === "string" ? body : utf8.decode(body));
+    } catch (error) {
+      session.invalid(error instanceof Error ? error.message : String(error));
+      return emptyResponse(400, cors);
+    }
+    for (const packet of packets) {
+      session.receive(packet);
+      if (session.isClosed()) break;
+    }
+    return { status: 200, headers: pollingHeaders(cors, req.headers["user-agent"], OK_TYPE), body: "ok" };
+  }
+}

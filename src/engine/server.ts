@@ -1,0 +1,344 @@
+// The Engine.IO server: it validates each request in the reference server's order, answers
+// errors with their code, performs handshakes, and routes the rest to the session it names.
+// It also owns what all sessions share: the deadline heap and the microtask write flush.
+//
+// Validation order (engine.io `verify` then `handshake`):
+//   CORS preflight (answered 204 before anything else when CORS applies)
+//   0 transport unknown · 3 invalid Origin header
+//   with a sid:    1 unknown sid · 3 transport mismatch · 3 protocol mismatch
+//   without a sid: 2 not a GET · 3 websocket over plain HTTP · 4 allowRequest refused ·
+//                  5 EIO is not "4" · 3 id generation failed
+// An upgrade adds, before any 101: 3 transport is not websocket · 3 the session may not be
+// upgraded (already on websocket, upgrading, closing, or upgrades disabled).
+
+import { Listeners } from "../util/listeners.js";
+import type {
+  Clock,
+  EngineRequest,
+  EngineResponse,
+  UpgradeVerdict,
+  WebSocketConnection,
+  WebSocketPeer,
+  WirePacket,
+} from "./contract.js";
+import { corsHeaders } from "./cors.js";
+import { ENGINE_ERRORS, errorResponse } from "./errors.js";
+import type { EngineErrorCode } from "./errors.js";
+import { resolveOptions } from "./options.js";
+import type { ResolvedEngineOptions } from "./options.js";
+import { isPromiseLike } from "./promise-like.js";
+import { parseQuery, pathOf } from "./query.js";
+import { reportError } from "./report.js";
+import { assertEngineSessionSnapshot } from "./snapshot.js";
+import type { EngineSessionSnapshot } from "./snapshot.js";
+import { EngineSocket } from "./socket.js";
+import type { SessionHost } from "./socket.js";
+import { Timers, stoppedClock } from "./timers.js";
+import type { EngineOptions, HandshakeRequest, TransportName } from "./types.js";
+import { DETACHED } from "./websocket.js";
+import { messagePacket } from "./wire.js";
+
+type Headers = Record<string, string> | undefined;
+
+/** A refused request, as the reference's "connection_error" event reports it. */
+export interface EngineConnectionError {
+  readonly request: EngineRequest;
+  readonly code: EngineErrorCode;
+  readonly message: string;
+}
+
+export interface EngineServerEvents {
+  /** A new session completed its handshake. */
+  connection: (socket: EngineSocket) => void;
+  /** A request was refused with one of the codes 0-5. */
+  connection_error: (error: EngineConnectionError) => void;
+}
+
+/** Characters a header value may hold (RFC 7230 field-vchar, SP, HTAB, obs-text). */
+const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+export class EngineServer implements SessionHost {
+  readonly options: ResolvedEngineOptions;
+  /** Every deadline of every session (and of the layer above, which may add its own). */
+  readonly timers: Timers;
+
+  private readonly sessions = new Map<string, EngineSocket>();
+  private readonly events = new Listeners<EngineServerEvents>();
+  /** Sessions with packets to flush at the end of this microtask round. */
+  private dirty: EngineSocket[] = [];
+  private flushScheduled = false;
+
+  constructor(options?: EngineOptions) {
+    this.options = resolveOptions(options);
+    this.timers = new Timers(options?.clock ?? stoppedClock());
+  }
+
+  /** Open sessions by id. */
+  get clients(): ReadonlyMap<string, EngineSocket> {
+    return this.sessions;
+  }
+
+  get clientsCount(): number {
+    return this.sessions.size;
+  }
+
+  on<K extends keyof EngineServerEvents>(event: K, fn: EngineServerEvents[K]): this {
+    this.events.on(event, fn);
+    return this;
+  }
+
+  off<K extends keyof EngineServerEvents>(event: K, fn?: EngineServerEvents[K]): this {
+    this.events.off(event, fn);
+    return this;
+  }
+
+  /** Attaches the runtime's clock (the shim's one timer). */
+  useClock(clock: Clock): void {
+    this.timers.useClock(clock);
+  }
+
+  /** Fires every deadline that is due. The shim calls it when the clock's wake-up comes. */
+  tick(): void {
+    this.timers.tick();
+  }
+
+  /** Whether `url` (path and query, as on the request line) is under this engine's path. */
+  handles(url: string): boolean {
+    return pathOf(url).startsWith(this.options.path);
+  }
+
+  /** A message packet encoded once, to hand to many sockets' `sendPacket`. */
+  prepare(data: string | Uint8Array): WirePacket {
+    return messagePacket(data);
+  }
+
+  /** Closes every session ("server shutting down"), answering parked GETs. */
+  close(): void {
+    for (const session of Array.from(this.sessions.values())) session.shutdown();
+  }
+
+  /** Answers one HTTP request under the engine's path (a parked GET stays pending). */
+  async handleRequest(req: EngineRequest): Promise<EngineResponse> {
+    const preflight = req.method === "OPTIONS";
+    let cors: Headers;
+    try {
+      const decided = corsHeaders(this.options.cors, req, preflight);
+      cors = isPromiseLike(decided) ? await decided : decided;
+    } catch (error) {
+      reportError("the CORS origin function threw", error);
+      return this.refuse(req, 3, undefined);
+    }
+    if (preflight && cors !== undefined) return { status: 204, headers: cors, body: "" };
+
+    const query = parseQuery(req.url);
+    const transport = query.transport;
+    if (!this.isEnabled(transport)) return this.refuse(req, 0, cors);
+    if (hasInvalidOrigin(req)) return this.refuse(req, 3, cors);
+
+    const sid = query.sid;
+    if (sid) {
+      const session = this.sessions.get(sid);
+      if (session === undefined) return this.refuse(req, 1, cors);
+      if (session.transport !== transport || query.EIO !== "4") return this.refuse(req, 3, cors);
+      const polling = session.pollingTransport;
+      if (polling === undefined) return this.refuse(req, 3, cors);
+      return polling.request(session, req, cors);
+    }
+
+    if (req.method !== "GET") return this.refuse(req, 2, cors);
+    if (transport !== "polling") return this.refuse(req, 3, cors); // a websocket handshake needs an upgrade
+    const request = handshakeRequest(req, query);
+    const refusal = await this.checkHandshake(request);
+    if (refusal !== undefined) return this.refuse(req, refusal.code, cors, refusal.message);
+    const id = this.newId();
+    if (id === undefined) return this.refuse(req, 3, cors);
+
+    const session = this.openPolling(id, request);
+    // The handshake GET is an ordinary GET: it takes the open packet and whatever the
+    // "connection" listeners sent, all in one payload.
+    const polling = session.pollingTransport;
+    if (polling === undefined) return errorResponse(1, cors); // closed by a "connection" listener
+    return polling.request(session, req, cors);
+  }
+
+  /** The shim saw `req` go away before its response: a parked GET or a POST fails its session. */
+  requestAborted(req: EngineRequest): void {
+    const sid = parseQuery(req.url).sid;
+    if (!sid) return;
+    const session = this.sessions.get(sid);
+    session?.pollingTransport?.aborted(session, req);
+  }
+
+  /** Decides a WebSocket upgrade request before any 101 is written. */
+  async handleUpgrade(req: EngineRequest): Promise<UpgradeVerdict> {
+    let cors: Headers;
+    try {
+      const decided = corsHeaders(this.options.cors, req, false);
+      cors = isPromiseLike(decided) ? await decided : decided;
+    } catch (error) {
+      reportError("the CORS origin function threw", error);
+      return this.reject(req, 3, undefined);
+    }
+    const query = parseQuery(req.url);
+    const transport = query.transport;
+    if (!this.isEnabled(transport)) return this.reject(req, 0, cors);
+    if (transport !== "websocket" || hasInvalidOrigin(req)) return this.reject(req, 3, cors);
+
+    const sid = query.sid;
+    if (sid) {
+      const session = this.sessions.get(sid);
+      if (session === undefined) return this.reject(req, 1, cors);
+      if (query.EIO !== "4" || !session.canUpgrade()) return this.reject(req, 3, cors);
+      // The session may change before the shim calls open(): attachProbe checks again.
+      return { kind: "accept", open: (peer) => session.attachProbe(peer) };
+    }
+
+    if (req.method !== "GET") return this.reject(req, 2, cors);
+    const request = handshakeRequest(req, query);
+    const refusal = await this.checkHandshake(request);
+    if (refusal !== undefined) return this.reject(req, refusal.code, cors, refusal.message);
+    const id = this.newId();
+    if (id === undefined) return this.reject(req, 3, cors);
+    return { kind: "accept", open: (peer) => this.openWebSocket(id, request, peer) };
+  }
+
+  /**
+   * Rebuilds a websocket session from `EngineSocket.snapshot()` over `peer`: the same
+   * WebSocket, kept open by the runtime while the process forgot the session (a Durable Object
+   * waking from hibernation). Nothing is sent and no "connection" event fires: the layer above
+   * restores its own state (`Server.restoreClient`). A malformed snapshot throws a TypeError;
+   * a session id that is live already gets the peer closed (1011) and the session left alone.
+   */
+  restoreWebSocket(snapshot: EngineSessionSnapshot, peer: WebSocketPeer): WebSocketConnection {
+    assertEngineSessionSnapshot(snapshot);
+    if (this.sessions.has(snapshot.sid)) {
+      peer.close(1011, "session id taken");
+      return DETACHED;
+    }
+    const session = new EngineSocket(this, snapshot.sid, snapshot.request, "websocket");
+    this.sessions.set(snapshot.sid, session);
+    return session.resume(peer, snapshot);
+  }
+
+  // ── SessionHost ─────────────────────────────────────────────────────────────────────
+
+  /** @internal */
+  queueFlush(session: EngineSocket): void {
+    this.dirty.push(session);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(this.flushAll);
+  }
+
+  /** @internal */
+  sessionClosed(session: EngineSocket): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+  }
+
+  /** Every write buffer filled during the last synchronous run goes out as one batch each. */
+  private readonly flushAll = (): void => {
+    this.flushScheduled = false;
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const session of dirty) session.flushQueued();
+  };
+
+  // ── handshakes ──────────────────────────────────────────────────────────────────────
+
+  private isEnabled(transport: string | undefined): transport is TransportName {
+    return transport !== undefined && (this.options.transports as readonly string[]).includes(transport);
+  }
+
+  /** allowRequest, then the protocol version: undefined when the handshake may proceed. */
+  private async checkHandshake(
+    request: HandshakeRequest,
+  ): Promise<{ code: EngineErrorCode; message?: string } | undefined> {
+    const allowRequest = this.options.allowRequest;
+    if (allowRequest !== undefined) {
+      let verdict: boolean | string;
+      try {
+        const decided = allowRequest(request);
+        verdict = isPromiseLike(decided) ? await decided : decided;
+      } catch (error) {
+        reportError("allowRequest threw", error);
+        verdict = false;
+      }
+      if (verdict !== true) return typeof verdict === "string" && verdict !== "" ? { code: 4, message: verdict } : { code: 4 };
+    }
+    if (request.query.EIO !== "4") return { code: 5 };
+    return undefined;
+  }
+
+  /** A fresh session id, or undefined when `generateId` failed or repeated a live one. */
+  private newId(): string | undefined {
+    let id: string;
+    try {
+      id = this.options.generateId();
+    } catch (error) {
+      reportError("generateId threw", error);
+      return undefined;
+    }
+    if (typeof id !== "string" || id === "" || this.sessions.has(id)) return undefined;
+    return id;
+  }
+
+  private openPolling(id: string, request: HandshakeRequest): EngineSocket {
+    const session = new EngineSocket(this, id, request, "polling");
+    this.sessions.set(id, session);
+    session.handshake();
+    this.emitConnection(session);
+    return session;
+  }
+
+  private openWebSocket(id: string, request: HandshakeRequest, peer: WebSocketPeer): WebSocketConnection {
+    if (this.sessions.has(id)) {
+      peer.close(1011, "session id taken");
+      return DETACHED;
+    }
+    const session = new EngineSocket(this, id, request, "websocket");
+    const link = session.attachWebSocket(peer);
+    this.sessions.set(id, session);
+    session.handshake();
+    this.emitConnection(session);
+    // The open packet goes out now, with whatever the "connection" listeners sent after it.
+    session.flushNow();
+    return link;
+  }
+
+  private emitConnection(session: EngineSocket): void {
+    try {
+      this.events.emit("connection", session);
+    } catch (error) {
+      reportError('a "connection" listener threw', error);
+    }
+  }
+
+  // ── refusals ────────────────────────────────────────────────────────────────────────
+
+  private refuse(req: EngineRequest, code: EngineErrorCode, cors: Headers, message?: string): EngineResponse {
+    this.reportRefusal(req, code, message);
+    return errorResponse(code, cors, message);
+  }
+
+  private reject(req: EngineRequest, code: EngineErrorCode, cors: Headers, message?: string): UpgradeVerdict {
+    return { kind: "reject", response: this.refuse(req, code, cors, message) };
+  }
+
+  private reportRefusal(req: EngineRequest, code: EngineErrorCode, message?: string): void {
+    if (!this.events.has("connection_error")) return;
+    try {
+      this.events.emit("connection_error", { request: req, code, message: message ?? ENGINE_ERRORS[code].message });
+    } catch (error) {
+      reportError('a "connection_error" listener threw', error);
+    }
+  }
+}
+
+function hasInvalidOrigin(req: EngineRequest): boolean {
+  const origin = req.headers.origin;
+  return origin !== undefined && INVALID_HEADER_CHAR.test(origin);
+}
+
+function handshakeRequest(req: EngineRequest, query: Record<string, string>): HandshakeRequest {
+  return { url: req.url, headers: req.headers, query, remoteAddress: req.remoteAddress, secure: req.secure };
+}
