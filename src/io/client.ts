@@ -1,0 +1,255 @@
+// One Engine.IO connection as the Socket.IO layer sees it: decodes its messages into
+// packets, routes them to the socket of each namespace, and writes encoded packets back.
+//
+// The connection's rules (socket.io's, checked here):
+// - Every namespace, "/" included, is joined with a CONNECT packet. Until one is joined,
+//   the connection lives at most `connectTimeout` ms ("forced server close").
+// - A packet for a namespace that is not joined (the first packet not being a CONNECT
+//   included), a second CONNECT for a joined namespace, a CONNECT_ERROR from the client, or
+//   anything the decoder refuses closes the whole connection: "parse error" for every socket.
+// - A CONNECT for an unknown namespace is answered `44<nsp>,{"message":"Invalid namespace"}`
+//   and nothing else happens.
+// - A repeated CONNECT while the namespace's middlewares still decide is ignored; a
+//   DISCONNECT then abandons the join.
+
+import { Decoder, PacketType } from "../codec/index.js";
+import type { Frames, Packet } from "../codec/index.js";
+import type { WirePacket } from "../engine/contract.js";
+import type { TimerHandle } from "../engine/timers.js";
+import type { EngineCloseReason, HandshakeRequest, SendOptions } from "../engine/types.js";
+import type { EngineConnection } from "./engine-port.js";
+import type { Namespace } from "./namespace.js";
+import type { DisconnectReason } from "./reasons.js";
+import type { Server } from "./server.js";
+import type { Socket } from "./socket.js";
+import type { ClientSnapshot, SocketSnapshot } from "./snapshot.js";
+import type { EventsMap } from "./typed-events.js";
+
+export class Client<
+  ListenEvents extends EventsMap,
+  EmitEvents extends EventsMap,
+  ServerSideEvents extends EventsMap,
+  SocketData,
+> {
+  readonly conn: EngineConnection;
+  readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  private readonly decoder: Decoder;
+  /** The socket of each namespace this connection joined or is joining. */
+  private readonly sockets = new Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  private connectTimer: TimerHandle | undefined;
+  private closed = false;
+
+  /** @internal */
+  constructor(
+    server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    conn: EngineConnection,
+    armConnectTimeout = true,
+  ) {
+    this.server = server;
+    this.conn = conn;
+    this.decoder = new Decoder({ maxAttachments: server._maxAttachments });
+    conn.on("message", (data) => this.ondata(data));
+    conn.on("close", (reason, description) => this.onclose(reason, description));
+    if (armConnectTimeout) this._armConnectTimeout();
+  }
+
+  /** @internal Starts the deadline for joining a first namespace. */
+  _armConnectTimeout(): void {
+    if (this.closed || this.connectTimer !== undefined) return;
+    this.connectTimer = this.server.engine.timers.set(this.server._connectTimeout, () => this.onConnectTimeout());
+  }
+
+  /** The Engine.IO session id. */
+  get id(): string {
+    return this.conn.id;
+  }
+
+  get request(): HandshakeRequest {
+    return this.conn.request;
+  }
+
+  // --- incoming ------------------------------------------------------------------------------
+
+  private ondata(data: string | Uint8Array): void {
+    if (this.closed) return;
+    let packet: Packet | undefined;
+    try {
+      packet = this.decoder.add(data);
+    } catch {
+      this.closeWith("parse error");
+      return;
+    }
+    if (packet !== undefined) this.onpacket(packet);
+  }
+
+  private onpacket(packet: Packet): void {
+    const socket = this.sockets.get(packet.nsp);
+    if (packet.type === PacketType.CONNECT) {
+      if (socket === undefined) this.connect(packet.nsp, (packet.data ?? {}) as Record<string, unknown>);
+      else if (socket._state !== "pending") this.closeWith("parse error");
+      return;
+    }
+    if (socket === undefined || packet.type === PacketType.CONNECT_ERROR) {
+      this.closeWith("parse error");
+      return;
+    }
+    if (socket._state === "pending") {
+      if (packet.type === PacketType.DISCONNECT) socket._onclose("client namespace disconnect");
+      else this.closeWith("parse error");
+      return;
+    }
+    socket._onpacket(packet);
+  }
+
+  private connect(name: string, auth: Readonly<Record<string, unknown>>): void {
+    const nsp = this.server._nsps.get(name);
+    if (nsp !== undefined) {
+      nsp._add(this, auth);
+      return;
+    }
+    this.server._matchNamespace(name, auth, (found) => {
+      if (this.closed || this.sockets.has(name)) return;
+      if (found === undefined) {
+        this._writePacket({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Invalid namespace" } });
+      } else {
+        found._add(this, auth);
+      }
+    });
+  }
+
+  private onConnectTimeout(): void {
+    this.connectTimer = undefined;
+    for (const socket of this.sockets.values()) if (socket.connected) return;
+    this.closeWith("forced server close");
+  }
+
+  private onclose(reason: EngineCloseReason, description?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+    this.closeSockets(reason, description);
+  }
+
+  /** Closes the connection from this side; every socket gets `reason`. */
+  private closeWith(reason: DisconnectReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+    // The engine's own "close" event that follows is ignored: the sockets learn `reason`.
+    if (this.conn.readyState === "open" || this.conn.readyState === "opening") this.conn.close();
+    this.closeSockets(reason, undefined);
+  }
+
+  private release(): void {
+    if (this.connectTimer !== undefined) {
+      this.server.engine.timers.cancel(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+    this.decoder.reset();
+  }
+
+  private closeSockets(reason: DisconnectReason, description: string | undefined): void {
+    for (const socket of [...this.sockets.values()]) socket._onclose(reason, description);
+    this.sockets.clear();
+  }
+
+  // --- what sockets and namespaces call --------------------------------------------------------
+
+  /** @internal A socket for `nsp` now exists (pending until its middlewares pass). */
+  _track(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    this.sockets.set(socket.nsp.name, socket);
+  }
+
+  /** @internal A socket joined its namespace: the connect deadline is met. */
+  _onconnected(_socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    if (this.connectTimer !== undefined) {
+      this.server.engine.timers.cancel(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+  }
+
+  /** @internal */
+  _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    if (this.sockets.get(socket.nsp.name) === socket) this.sockets.delete(socket.nsp.name);
+  }
+
+  /** @internal `socket.disconnect(true)`: every namespace left with DISCONNECT, then the connection closed. */
+  _disconnectAll(): void {
+    for (const socket of [...this.sockets.values()]) socket.disconnect();
+    this.closeWith("forced server close");
+  }
+
+  /** @internal Encodes and writes one packet (throws EncodeError for an unencodable value). */
+  _writePacket(packet: Packet): void {
+    const frames = this.server._encoder.encode(packet);
+    this._writeFrames(frames, false, undefined);
+  }
+
+  /** @internal */
+  _writeFrames(frames: Frames, volatile: boolean, compress: boolean | undefined): void {
+    const conn = this.conn;
+    if (this.closed || conn.readyState !== "open") return;
+    // All frames of a packet or none: a volatile binary packet must not lose only a part.
+    if (volatile && !conn.writable) return;
+    const options: SendOptions | undefined = compress === undefined ? undefined : { compress };
+    for (let i = 0; i < frames.length; i++) conn.send(frames[i]!, options);
+  }
+
+  /** @internal Writes a broadcast's prepared packets. */
+  _writePrepared(wire: readonly WirePacket[], volatile: boolean, compress: boolean | undefined): void {
+    const conn = this.conn;
+    if (this.closed || conn.readyState !== "open") return;
+    if (volatile && !conn.writable) return;
+    const options: SendOptions | undefined = compress === undefined ? undefined : { compress };
+    for (let i = 0; i < wire.length; i++) conn.sendPacket(wire[i]!, options);
+  }
+
+  /** Closes the whole connection from the server side ("forced server close" for every socket). */
+  close(): void {
+    this.closeWith("forced server close");
+  }
+
+  // --- durable state -------------------------------------------------------------------------------
+
+  /**
+   * This connection's durable state as plain JSON: the Engine.IO session id and protocol,
+   * and per joined namespace the socket id, rooms (besides its own), `data`, auth, creation
+   * time and next ack id. Pending acks and listeners are not state: a restore re-runs the
+   * connection handlers instead.
+   */
+  snapshot(): ClientSnapshot {
+    const sockets: SocketSnapshot[] = [];
+    for (const socket of this.sockets.values()) {
+      if (!socket.connected) continue;
+      const rooms: string[] = [];
+      for (const room of socket.rooms) if (room !== socket.id) rooms.push(room);
+      sockets.push({
+        nsp: socket.nsp.name,
+        id: socket.id,
+        rooms,
+        data: socket.data,
+        auth: socket.handshake.auth,
+        issued: socket.handshake.issued,
+        ackId: socket._nextAckId(),
+      });
+    }
+    return { v: 1, sid: this.conn.id, protocol: this.conn.protocol, sockets };
+  }
+
+  /** @internal Rebuilds the sockets of a snapshot, then calls their connection handlers. */
+  _restore(snapshot: ClientSnapshot): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    const restored: Array<{
+      nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+      socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+    }> = [];
+    for (const saved of snapshot.sockets) {
+      const nsp = this.server._resolveNamespaceNow(saved.nsp, saved.auth);
+      if (nsp === undefined) continue;
+      const socket = nsp._restore(this, saved, saved.rooms, saved.ackId);
+      this._track(socket);
+      restored.push({ nsp, socket });
+    }
+    for (const { nsp, socket } of restored) if (socket.connected) nsp._emitConnection(socket);
+    return restored.map((r) => r.socket);
+  }
+}
