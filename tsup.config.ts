@@ -6,6 +6,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     codec: "src/codec/index.ts",
+    node: "runtimes/node/index.ts",
   },
   format: ["esm"],
   target: "es2022",

@@ -1,0 +1,111 @@
+// `attach(io, httpServer)`: serve the engine's path on an existing `node:http` or `node:https`
+// server and leave everything else to its other listeners, as engine.io's `attach` does:
+// the 'request' listeners present at attach time are called for every other path; upgrades
+// for other paths are left to the other 'upgrade' listeners.
+
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { Server as HttpsServer } from "node:https";
+import type { Duplex } from "node:stream";
+import { nodeClock } from "./clock.js";
+import { engineOf, isEngineUrl } from "./engine.js";
+import type { Attachable, ShimEngine } from "./engine.js";
+import type { NodeWebSocketPeer } from "./peer.js";
+import { refuse } from "./raw-response.js";
+import { answer } from "./request.js";
+import { upgrade } from "./upgrade.js";
+
+/** How long `close()` lets pending responses and closing WebSockets finish before destroying them. */
+const SHUTDOWN_GRACE_MS = 1000;
+
+export interface NodeAttachment {
+  readonly engine: ShimEngine;
+  /**
+   * Detaches from the server (restoring its own 'request' listeners), closes every open
+   * WebSocket with 1001, waits for in-flight responses, and stops the clock. Resolves when
+   * every WebSocket socket is gone. Close the engine (or `io`) first so it can say goodbye.
+   */
+  close(): Promise<void>;
+}
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function attach(io: Attachable, server: HttpServer | HttpsServer): NodeAttachment {
+  const engine = engineOf(io);
+  const clock = nodeClock(() => engine.tick());
+  engine.useClock(clock);
+  const peers = new Tracked<NodeWebSocketPeer>();
+  const responses = new Tracked<ServerResponse>();
+
+  const previous = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isEngineUrl(engine, req.url ?? "/")) {
+      responses.add(res);
+      res.once("close", () => responses.delete(res));
+      answer(engine, req, res);
+    } else if (previous.length > 0) {
+      for (const listener of previous) listener.call(server, req, res);
+    } else if (server.listenerCount("request") === 1) {
+      // Nobody else will ever answer: say so instead of leaving the client hanging.
+      res.writeHead(404).end();
+    }
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (isEngineUrl(engine, req.url ?? "/")) {
+      upgrade(engine, req, socket, head, peers).catch((error: unknown) => {
+        // A bug below us: lose this socket, not the process.
+        console.error("unio: WebSocket upgrade failed", error);
+        socket.destroy();
+      });
+    }
+    else if (server.listenerCount("upgrade") === 1) refuse(socket, 400, {}, "");
+  };
+  server.on("request", onRequest);
+  server.on("upgrade", onUpgrade);
+
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    close() {
+      closing ??= (async () => {
+        server.off("request", onRequest);
+        server.off("upgrade", onUpgrade);
+        for (const listener of previous) server.on("request", listener);
+        for (const peer of peers.items) peer.shutdown();
+        if (!(await responses.empty(SHUTDOWN_GRACE_MS))) for (const res of responses.items) res.destroy();
+        await Promise.all([responses.empty(), peers.empty()]);
+        clock.stop();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A set that can be awaited until empty. */
+class Tracked<T> {
+  readonly items = new Set<T>();
+  private waiters: Array<() => void> = [];
+
+  add(item: T): void {
+    this.items.add(item);
+  }
+
+  delete(item: T): void {
+    if (!this.items.delete(item) || this.items.size > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves true once empty, or false when `timeoutMs` passes first. */
+  empty(timeoutMs?: number): Promise<boolean> {
+    if (this.items.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => resolve(false), timeoutMs);
+      this.waiters.push(() => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}

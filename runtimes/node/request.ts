@@ -1,0 +1,118 @@
+// `IncomingMessage` → `EngineRequest`, and the core's `EngineResponse` → `ServerResponse`.
+// The body cap is enforced while reading: a Content-Length over the limit is refused before
+// a byte is read, and a streamed body stops being buffered the moment it crosses the limit.
+
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { EngineRequest, EngineResponse } from "../../src/engine/contract.js";
+import type { ShimEngine } from "./engine.js";
+
+/** The core's view of a Node request, plus whether its body was refused as too large. */
+export interface NodeEngineRequest extends EngineRequest {
+  readonly bodyRefused: boolean;
+}
+
+export function toEngineRequest(req: IncomingMessage): NodeEngineRequest {
+  let body: Promise<string | Uint8Array | undefined> | undefined;
+  let refused = false;
+  const socket = req.socket as { remoteAddress?: string; encrypted?: boolean } | null;
+  return {
+    method: req.method ?? "GET",
+    url: req.url ?? "/",
+    headers: flattenHeaders(req.headers),
+    remoteAddress: socket?.remoteAddress ?? "",
+    secure: socket?.encrypted === true,
+    get bodyRefused() {
+      return refused;
+    },
+    readBody(limit, kind) {
+      body ??= readBody(req, limit).then((bytes) => {
+        if (bytes === undefined) {
+          refused = true;
+          return undefined;
+        }
+        return kind === "text" ? bytes.toString("utf8") : bytes;
+      });
+      return body;
+    },
+  };
+}
+
+/** Node joins repeated headers itself except a few it keeps as arrays; join those too. */
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+  return flat;
+}
+
+/**
+ * The whole body, or `undefined` as soon as it is known to exceed `limit`. Rejects when the
+ * request dies before its end (the client aborted).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > limit) return Promise.resolve(undefined);
+  // Someone else already drained the stream: there is nothing left to read.
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onFail);
+      req.off("close", onFail);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop buffering; the response to come says `Connection: close`, so Node drops the rest.
+      stop();
+      req.pause();
+      chunks.length = 0;
+      resolve(undefined);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onFail = (): void => {
+      stop();
+      reject(new Error("the request ended before its body was read"));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onFail);
+    req.on("close", onFail);
+  });
+}
+
+/**
+ * Asks the core for the answer and writes it. A long poll stays pending until the core
+ * resolves; if the client leaves first, the core hears `requestAborted`.
+ */
+export function answer(engine: ShimEngine, req: IncomingMessage, res: ServerResponse): void {
+  const request = toEngineRequest(req);
+  res.once("close", () => {
+    if (!res.writableEnded) engine.requestAborted(request);
+  });
+  engine.handleRequest(request).then(
+    (response) => write(res, response, request.bodyRefused),
+    (error: unknown) => {
+      // A bug in the core must not take the process down with an unhandled rejection.
+      console.error("unio: handleRequest failed", error);
+      write(res, { status: 500, headers: {}, body: "" }, true);
+    },
+  );
+}
+
+function write(res: ServerResponse, response: EngineResponse, closeAfter: boolean): void {
+  if (res.writableEnded || res.destroyed) return;
+  const headers: Record<string, string> = { ...response.headers };
+  // A refused body may still be arriving: end the connection rather than read it all.
+  if (closeAfter) headers["Connection"] = "close";
+  res.writeHead(response.status, headers);
+  res.end(response.body);
+}

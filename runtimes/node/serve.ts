@@ -1,0 +1,59 @@
+// `serve(io, { port, hostname })`: a `node:http` server that serves only the engine, and a
+// `close()` that shuts everything down and resolves once no socket is left open.
+
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { attach } from "./attach.js";
+import { closeAttachable } from "./engine.js";
+import type { Attachable } from "./engine.js";
+
+export interface ServeOptions {
+  /** Port to listen on; 0 picks a free one. Default 3000. */
+  readonly port?: number;
+  /** Address to listen on. Default: every interface, as `server.listen` does. */
+  readonly hostname?: string;
+}
+
+export interface NodeServer {
+  /** The port actually bound. */
+  readonly port: number;
+  /** Closes the Socket.IO server or engine, every WebSocket and HTTP socket, and the listener. */
+  close(): Promise<void>;
+}
+
+export async function serve(io: Attachable, options: ServeOptions = {}): Promise<NodeServer> {
+  const server = createServer();
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  const attachment = attach(io, server);
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once("error", onError);
+    server.listen(options.port ?? 3000, options.hostname, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: (server.address() as AddressInfo).port,
+    close() {
+      closing ??= (async () => {
+        // The core first, so clients hear a proper goodbye; then our sockets.
+        await closeAttachable(io);
+        await attachment.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // What is left is idle keep-alive connections and upgrades that never completed.
+          for (const socket of sockets) socket.destroy();
+        });
+      })();
+      return closing;
+    },
+  };
+}

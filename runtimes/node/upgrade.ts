@@ -1,0 +1,55 @@
+// The `upgrade` event for the engine's path: the core decides first (unknown sid, transport
+// not allowed, `allowRequest`…), then the WebSocket handshake itself is checked, the 101
+// written, and the socket handed to the core as a peer.
+
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { UpgradeVerdict } from "../../src/engine/contract.js";
+import type { ShimEngine } from "./engine.js";
+import { NodeWebSocketPeer } from "./peer.js";
+import { refuse } from "./raw-response.js";
+import { toEngineRequest } from "./request.js";
+import { checkHandshake, switchingProtocols } from "./websocket/index.js";
+
+export async function upgrade(
+  engine: ShimEngine,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  peers: { add(peer: NodeWebSocketPeer): void; delete(peer: NodeWebSocketPeer): void },
+): Promise<void> {
+  // Until a peer owns the socket, a reset must not become an uncaught 'error'.
+  socket.on("error", () => socket.destroy());
+  let verdict: UpgradeVerdict;
+  try {
+    verdict = await engine.handleUpgrade(toEngineRequest(req));
+  } catch (error) {
+    console.error("unio: handleUpgrade failed", error);
+    refuse(socket, 500, {}, "");
+    return;
+  }
+  // The client left while the core was deciding: nothing was opened, nothing to undo.
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  if (verdict.kind === "reject") {
+    const { status, headers, body } = verdict.response;
+    refuse(socket, status, headers, body);
+    return;
+  }
+  const check = checkHandshake(req.method ?? "GET", req.headers);
+  if (check.kind === "invalid") {
+    refuse(socket, check.status, { ...check.headers, "Content-Type": "text/plain" }, check.message);
+    return;
+  }
+  const tcp = socket as Partial<{ setNoDelay(noDelay: boolean): void; setTimeout(ms: number): void }>;
+  tcp.setNoDelay?.(true); // frames are whole messages: send them now, not after Nagle's delay
+  tcp.setTimeout?.(0); // liveness is the core's heartbeat, not an idle timer
+  socket.write(switchingProtocols(check.accept));
+  // The engine accepts any positive limit, Infinity included; the decoder needs a safe integer.
+  const maxPayload = Math.min(Math.floor(engine.options.maxHttpBufferSize), Number.MAX_SAFE_INTEGER);
+  const peer = new NodeWebSocketPeer(socket, maxPayload, (gone) => peers.delete(gone));
+  peers.add(peer);
+  peer.start(verdict.open(peer), head);
+}
