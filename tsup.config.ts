@@ -7,6 +7,8 @@ export default defineConfig({
     index: "src/index.ts",
     codec: "src/codec/index.ts",
     node: "runtimes/node/index.ts",
+    deno: "runtimes/deno.ts",
+    bun: "runtimes/bun.ts",
   },
   format: ["esm"],
   target: "es2022",

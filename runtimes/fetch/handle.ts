@@ -1,0 +1,89 @@
+// Routing one fetch-style request into the core. Shared by every web-standard runtime: the
+// only runtime-specific step, turning an accepted upgrade into a live WebSocket, is passed in.
+
+import type { EngineRequest, EngineResponse, UpgradeVerdict, Clock } from "../../src/engine/contract.js";
+import { timerClock } from "./clock.js";
+import { type ConnectionInfo, toEngineRequest, toResponse } from "./request.js";
+
+/** The slice of the core's `EngineServer` a fetch-style shim drives. */
+export interface FetchEngine {
+  /** Whether a request target (`/path?query`) is under the engine's path. */
+  handles(url: string): boolean;
+  /** Answers a polling or preflight request; a parked long poll stays pending until the core releases it. */
+  handleRequest(req: EngineRequest): Promise<EngineResponse>;
+  /** The client went away while `req` was pending. */
+  requestAborted(req: EngineRequest): void;
+  handleUpgrade(req: EngineRequest): UpgradeVerdict | Promise<UpgradeVerdict>;
+  useClock(clock: Clock): void;
+  tick(): void;
+  readonly options: { readonly maxHttpBufferSize: number };
+}
+
+/** What a shim accepts: the Socket.IO `Server` (through its `engine`) or a bare engine. */
+export type EngineHost = FetchEngine | { readonly engine: FetchEngine };
+
+/** The accepted branch of an upgrade verdict. */
+export type AcceptedUpgrade = Extract<UpgradeVerdict, { kind: "accept" }>;
+
+/**
+ * Performs the runtime's WebSocket handshake for an upgrade the core accepted, returning the
+ * response to send (Deno's 101) or `undefined` when the runtime took the connection over
+ * itself (Bun's `server.upgrade`).
+ */
+export type Upgrader = (accepted: AcceptedUpgrade) => Response | undefined;
+
+/** The engine behind `host`. */
+export function engineOf(host: EngineHost): FetchEngine {
+  return "engine" in host ? host.engine : host;
+}
+
+const clocked = new WeakSet<FetchEngine>();
+
+/**
+ * The engine behind `host`, driven by a `setTimeout` clock — attached once per engine, so
+ * two handlers for one server share it. (A Durable Object drives the core with alarms
+ * instead, and uses `engineOf`.)
+ */
+export function timedEngineOf(host: EngineHost): FetchEngine {
+  const engine = engineOf(host);
+  if (!clocked.has(engine)) {
+    clocked.add(engine);
+    engine.useClock(timerClock(() => engine.tick()));
+  }
+  return engine;
+}
+
+/** Whether the request asks for a WebSocket (the core still decides whether it gets one). */
+export function isWebSocketUpgrade(request: Request): boolean {
+  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
+/**
+ * Hands a request under the engine's path to the core. Upgrades go to `handleUpgrade` (a
+ * refusal is written as the core's response, before any 101); everything else — polling,
+ * CORS preflights, errors — to `handleRequest`. When the runtime's `request.signal` aborts
+ * while the core holds the request (a parked long poll whose client vanished), the core
+ * hears of it through `requestAborted`.
+ */
+export async function handleFetch(
+  engine: FetchEngine,
+  request: Request,
+  info: ConnectionInfo,
+  upgrade: Upgrader,
+): Promise<Response | undefined> {
+  const req = toEngineRequest(request, info);
+  if (isWebSocketUpgrade(request)) {
+    const verdict = await engine.handleUpgrade(req);
+    return verdict.kind === "reject" ? toResponse(verdict.response) : upgrade(verdict);
+  }
+  const signal = request.signal;
+  const onAbort = (): void => engine.requestAborted(req);
+  const pending = engine.handleRequest(req);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return toResponse(await pending);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
