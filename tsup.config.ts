@@ -9,6 +9,7 @@ export default defineConfig({
     node: "runtimes/node/index.ts",
     deno: "runtimes/deno.ts",
     bun: "runtimes/bun.ts",
+    cloudflare: "runtimes/cloudflare.ts",
   },
   format: ["esm"],
   target: "es2022",

@@ -220,6 +220,20 @@ export class EngineServer implements SessionHost {
     return session.resume(peer, snapshot);
   }
 
+  /**
+   * Pings now every session whose next ping is due within `horizon` ms. Meant for a runtime
+   * where each wake-up costs (a Durable Object woken by its alarm): the wake it pays for serves
+   * every heartbeat due soon, and heartbeats that started apart fall into step, so an idle
+   * server wakes once per `pingInterval` however many sessions it holds. Returns how many
+   * sessions were pinged.
+   */
+  pingDueWithin(horizon: number): number {
+    const limit = this.timers.now() + horizon;
+    let pinged = 0;
+    for (const session of this.sessions.values()) if (session.pingIfDueBy(limit)) pinged++;
+    return pinged;
+  }
+
   // ── SessionHost ─────────────────────────────────────────────────────────────────────
 
   /** @internal */

@@ -202,6 +202,20 @@ export class EngineSocket implements WebSocketSink {
     return new WebSocketLink(this, peer);
   }
 
+  /**
+   * @internal Sends the next ping now if it is due by `limit` (clock time), so that a runtime
+   * whose wake-ups cost can serve every heartbeat due soon in one wake. A client takes an early
+   * ping like any other. Returns whether a ping went out.
+   */
+  pingIfDueBy(limit: number): boolean {
+    const state = this.state;
+    const timer = this.timer;
+    if ((state !== "open" && state !== "upgrading") || this.heartbeat !== "waiting") return false;
+    if (timer === undefined || timer.at > limit) return false;
+    this.beat("deadline");
+    return true;
+  }
+
   /** @internal One packet from the client on the session's own transport. */
   receive(packet: EnginePacket): void {
     switch (packet.type) {
