@@ -1,0 +1,39 @@
+// Bundles each server fixture with esbuild into one file its runtime can run directly:
+// Node and Bun load packages (socket.io, bun-engine) from node_modules; Deno gets a
+// self-contained file, since it maps no `./x.js` specifier to a `.ts` file and runs with
+// `--no-npm`.
+
+import { build } from "esbuild";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { ServerSpec } from "./servers.js";
+
+export type BuildResult = { readonly ok: true; readonly file: string } | { readonly ok: false; readonly reason: string };
+
+export async function buildFixture(root: string, spec: ServerSpec): Promise<BuildResult> {
+  const missing = spec.requires.filter((path) => !existsSync(join(root, path)));
+  if (missing.length > 0) return { ok: false, reason: `not there yet: ${missing.join(", ")}` };
+  const outdir = join(root, "node_modules", ".cache", "unio-bench");
+  mkdirSync(outdir, { recursive: true });
+  const file = join(outdir, `${spec.name}.mjs`);
+  try {
+    await build({
+      entryPoints: [join(root, "bench", "server", "fixtures", spec.fixture)],
+      outfile: file,
+      bundle: true,
+      format: "esm",
+      target: "es2022",
+      platform: spec.runtime === "deno" ? "neutral" : "node",
+      ...(spec.runtime === "deno" ? {} : { packages: "external" as const }),
+      // A module comment before each bundled file lets profiles name the source file.
+      minify: false,
+      sourcemap: false,
+      logLevel: "silent",
+      absWorkingDir: root,
+    });
+  } catch (error) {
+    const firstLine = (error instanceof Error ? error.message : String(error)).split("\n").slice(0, 3).join(" ");
+    return { ok: false, reason: `does not build: ${firstLine}` };
+  }
+  return { ok: true, file };
+}
