@@ -13,6 +13,15 @@
 //   "room:members" { room, members }  who is in your room, after every change
 //   "room:list"  rooms            every room with its head count, after every change
 //   "typing"     { id, nick, typing }
+//
+// Where the state lives, so that the chat survives a server that forgets its memory while
+// the connections stay open (a Cloudflare Durable Object that hibernates):
+// - each user's nickname and current room are in `socket.data`, which the server keeps with
+//   the socket wherever it keeps the socket (on Cloudflare, in the WebSocket's attachment);
+// - who is in which room is an index over those sockets, in memory: a socket the server
+//   rebuilds (`socket.recovered`) puts itself back in it, silently — nobody left or came;
+// - message history is in memory only: after such a wake-up, rooms start with an empty
+//   history and a room nobody is in is forgotten.
 
 /** A chat message as stored and sent. */
 export interface ChatMessage {
@@ -34,6 +43,10 @@ type Ack = (answer: unknown) => void;
 /** The slice of socket.io's server-side socket the chat uses. */
 export interface ChatSocket {
   readonly id: string;
+  /** Kept with the socket by the server (keep it JSON): the chat's per-user state goes here. */
+  data: Record<string, unknown>;
+  /** True when the server rebuilt this socket (e.g. a Durable Object that woke up) instead of it connecting. */
+  readonly recovered: boolean;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   emit(event: string, ...args: unknown[]): unknown;
   join(room: string): unknown;
@@ -69,9 +82,27 @@ function payloadAndAck(args: unknown[]): [unknown, Ack] {
   return [args.length > 1 ? args[0] : undefined, last as Ack];
 }
 
+/** The nickname the user picked, kept in `socket.data` ("hello"). */
+function nickOf(socket: ChatSocket): string | undefined {
+  const nick = socket.data["nick"];
+  return typeof nick === "string" ? nick : undefined;
+}
+
+/** The room the user is in, kept in `socket.data` ("room:join"). */
+function roomOf(socket: ChatSocket): string | undefined {
+  const room = socket.data["room"];
+  return typeof room === "string" ? room : undefined;
+}
+
+interface Room {
+  readonly history: ChatMessage[];
+  /** Socket id → nickname: an index over the sockets whose `data.room` is this room. */
+  readonly members: Map<string, string>;
+}
+
 export function setupChat(io: ChatServer, now: () => number = Date.now): void {
-  /** Room name → its recent messages and who is in it (socket id → nickname). */
-  const rooms = new Map<string, { history: ChatMessage[]; members: Map<string, string> }>();
+  /** Every known room by name. Built anew whenever the server is (see the header). */
+  const rooms = new Map<string, Room>();
   for (const name of DEFAULT_ROOMS) rooms.set(name, { history: [], members: new Map() });
   let nextMessageId = 0;
 
@@ -85,9 +116,24 @@ export function setupChat(io: ChatServer, now: () => number = Date.now): void {
     io.to(roomKey(name)).emit("room:members", { room: name, members: membersOf(name) });
   };
 
+  /** The room called `name`, created if new (`undefined` when there are too many already). */
+  const tryOpenRoom = (name: string, unlimited: boolean): Room | undefined => {
+    let room = rooms.get(name);
+    if (room === undefined && (unlimited || rooms.size < MAX_ROOMS)) {
+      room = { history: [], members: new Map() };
+      rooms.set(name, room);
+    }
+    return room;
+  };
+
   io.on("connection", (socket) => {
-    let nick: string | undefined;
-    let current: string | undefined;
+    // A socket the server rebuilt is in its Socket.IO room already, and its room's other
+    // members saw it join long ago: put it back in the index only, announcing nothing.
+    if (socket.recovered) {
+      const nick = nickOf(socket);
+      const current = roomOf(socket);
+      if (nick !== undefined && current !== undefined) tryOpenRoom(current, true)?.members.set(socket.id, nick);
+    }
 
     const on = (event: string, handler: (payload: unknown, ack: Ack) => void): void => {
       socket.on(event, (...args: unknown[]) => {
@@ -96,13 +142,13 @@ export function setupChat(io: ChatServer, now: () => number = Date.now): void {
       });
     };
 
-    /** Leaves the current room; a disconnected socket has left its Socket.IO rooms already. */
-    const leaveCurrent = (stillConnected: boolean): void => {
-      if (current === undefined) return;
-      const left = current;
-      current = undefined;
+    /** Leaves the current room, for another one. */
+    const leaveCurrent = (): void => {
+      const left = roomOf(socket);
+      if (left === undefined) return;
+      delete socket.data["room"];
       rooms.get(left)?.members.delete(socket.id);
-      if (stillConnected) socket.leave(roomKey(left));
+      socket.leave(roomKey(left));
       announce(left);
     };
 
@@ -110,30 +156,28 @@ export function setupChat(io: ChatServer, now: () => number = Date.now): void {
       const wanted = field(payload, "nick");
       const trimmed = typeof wanted === "string" ? wanted.trim() : "";
       if (!NICK.test(trimmed)) return ack({ ok: false, error: "A nickname is 1 to 24 visible characters." });
-      nick = trimmed;
+      socket.data["nick"] = trimmed;
+      const current = roomOf(socket);
       if (current !== undefined) {
-        rooms.get(current)?.members.set(socket.id, nick);
+        rooms.get(current)?.members.set(socket.id, trimmed);
         announce(current);
       }
-      ack({ ok: true, nick, rooms: roomList() });
+      ack({ ok: true, nick: trimmed, rooms: roomList() });
     });
 
     on("room:join", (payload, ack) => {
+      const nick = nickOf(socket);
       if (nick === undefined) return ack({ ok: false, error: "Say hello first." });
       const wanted = field(payload, "room");
       const name = typeof wanted === "string" ? wanted.trim().toLowerCase().replace(/^#/, "") : "";
       if (!ROOM.test(name)) {
         return ack({ ok: false, error: "A room name is 1 to 24 lower-case letters, digits or dashes." });
       }
-      let room = rooms.get(name);
-      if (room === undefined) {
-        if (rooms.size >= MAX_ROOMS) return ack({ ok: false, error: "There are too many rooms already." });
-        room = { history: [], members: new Map() };
-        rooms.set(name, room);
-      }
-      if (current !== name) {
-        leaveCurrent(true);
-        current = name;
+      const room = tryOpenRoom(name, false);
+      if (room === undefined) return ack({ ok: false, error: "There are too many rooms already." });
+      if (roomOf(socket) !== name) {
+        leaveCurrent();
+        socket.data["room"] = name;
         room.members.set(socket.id, nick);
         socket.join(roomKey(name));
         announce(name);
@@ -143,6 +187,8 @@ export function setupChat(io: ChatServer, now: () => number = Date.now): void {
     });
 
     on("chat:send", (payload, ack) => {
+      const nick = nickOf(socket);
+      const current = roomOf(socket);
       if (nick === undefined || current === undefined) return ack({ ok: false, error: "Join a room first." });
       const raw = field(payload, "text");
       const text = typeof raw === "string" ? raw.trim() : "";
@@ -161,14 +207,21 @@ export function setupChat(io: ChatServer, now: () => number = Date.now): void {
     });
 
     socket.on("typing", (typing: unknown) => {
+      const nick = nickOf(socket);
+      const current = roomOf(socket);
       if (nick === undefined || current === undefined) return;
       socket.to(roomKey(current)).emit("typing", { id: socket.id, nick, typing: typing === true });
     });
 
+    // The socket has left its Socket.IO rooms already. `socket.data` stays as it is: a server
+    // that can bring a disconnected socket back (socket.io's connection state recovery)
+    // restores it from there.
     socket.on("disconnect", () => {
+      const current = roomOf(socket);
       if (current === undefined) return;
-      socket.to(roomKey(current)).emit("typing", { id: socket.id, nick, typing: false });
-      leaveCurrent(false);
+      socket.to(roomKey(current)).emit("typing", { id: socket.id, nick: nickOf(socket), typing: false });
+      rooms.get(current)?.members.delete(socket.id);
+      announce(current);
       io.emit("room:list", roomList());
     });
   });

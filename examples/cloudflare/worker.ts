@@ -15,7 +15,15 @@ interface Env {
   readonly CHAT: DurableObjectNamespace;
 }
 
-/** All chat clients meet in one object, named "default" by the router. */
+/**
+ * All chat clients meet in one object, named "default" by the router.
+ *
+ * When nobody talks for a while the object hibernates and forgets its memory, while the
+ * WebSockets stay open. The next message wakes it: `setup` runs again and each socket comes
+ * back with its id, rooms and `socket.data`, where the chat keeps every user's nickname and
+ * room, so nobody notices. Message history lives in memory only, and starts empty again
+ * after a wake-up (keep it in `this.ctx.storage` if it matters).
+ */
 export class ChatRoom extends SocketIODurableObject<Env> {
   protected setup(io: Server): void {
     setupChat(io);
