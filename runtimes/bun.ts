@@ -5,7 +5,8 @@
 // type package.
 
 import type { WebSocketConnection, WebSocketPeer, WirePacket } from "../src/engine/contract.js";
-import { type AcceptedUpgrade, type EngineHost, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import { type AcceptedUpgrade, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import type { EngineHost } from "./shared/engine-host.js";
 import { InFlight } from "./fetch/in-flight.js";
 import { handshakeRefused, notFound, pathAndQuery } from "./fetch/request.js";
 

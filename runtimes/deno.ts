@@ -4,7 +4,8 @@
 // used, so the published types need no Deno type package.
 
 import type { WebSocketConnection } from "../src/engine/contract.js";
-import { type AcceptedUpgrade, type EngineHost, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import { type AcceptedUpgrade, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import type { EngineHost } from "./shared/engine-host.js";
 import { InFlight } from "./fetch/in-flight.js";
 import { handshakeRefused, notFound, pathAndQuery } from "./fetch/request.js";
 import { type StandardWebSocket, webSocketPeer } from "./fetch/websocket-peer.js";

@@ -2,14 +2,7 @@
 // `Response` out, a standard WebSocket as a peer, and `setTimeout` as the core's clock.
 export { type ConnectionInfo, handshakeRefused, notFound, pathAndQuery, readBody, toEngineRequest, toResponse } from "./fetch/request.js";
 export { type PeerOptions, type StandardWebSocket, webSocketPeer } from "./fetch/websocket-peer.js";
-export { timerClock } from "./fetch/clock.js";
-export {
-  type AcceptedUpgrade,
-  type EngineHost,
-  type FetchEngine,
-  type Upgrader,
-  engineOf,
-  handleFetch,
-  isWebSocketUpgrade,
-  timedEngineOf,
-} from "./fetch/handle.js";
+export { type TimerClock, timerClock } from "./shared/clock.js";
+// `FetchEngine` is the name this path has always given the engine slice it drives.
+export { type EngineHolder, type EngineHost, type HostedEngine, type HostedEngine as FetchEngine, engineOf } from "./shared/engine-host.js";
+export { type AcceptedUpgrade, type Upgrader, handleFetch, isWebSocketUpgrade, timedEngineOf } from "./fetch/handle.js";

@@ -1,26 +1,10 @@
 // Routing one fetch-style request into the core. Shared by every web-standard runtime: the
 // only runtime-specific step, turning an accepted upgrade into a live WebSocket, is passed in.
 
-import type { EngineRequest, EngineResponse, UpgradeVerdict, Clock } from "../../src/engine/contract.js";
-import { timerClock } from "./clock.js";
+import type { UpgradeVerdict } from "../../src/engine/contract.js";
+import { timerClock } from "../shared/clock.js";
+import { type EngineHost, type HostedEngine, engineOf } from "../shared/engine-host.js";
 import { type ConnectionInfo, toEngineRequest, toResponse } from "./request.js";
-
-/** The slice of the core's `EngineServer` a fetch-style shim drives. */
-export interface FetchEngine {
-  /** Whether a request target (`/path?query`) is under the engine's path. */
-  handles(url: string): boolean;
-  /** Answers a polling or preflight request; a parked long poll stays pending until the core releases it. */
-  handleRequest(req: EngineRequest): Promise<EngineResponse>;
-  /** The client went away while `req` was pending. */
-  requestAborted(req: EngineRequest): void;
-  handleUpgrade(req: EngineRequest): UpgradeVerdict | Promise<UpgradeVerdict>;
-  useClock(clock: Clock): void;
-  tick(): void;
-  readonly options: { readonly maxHttpBufferSize: number };
-}
-
-/** What a shim accepts: the Socket.IO `Server` (through its `engine`) or a bare engine. */
-export type EngineHost = FetchEngine | { readonly engine: FetchEngine };
 
 /** The accepted branch of an upgrade verdict. */
 export type AcceptedUpgrade = Extract<UpgradeVerdict, { kind: "accept" }>;
@@ -32,19 +16,14 @@ export type AcceptedUpgrade = Extract<UpgradeVerdict, { kind: "accept" }>;
  */
 export type Upgrader = (accepted: AcceptedUpgrade) => Response | undefined;
 
-/** The engine behind `host`. */
-export function engineOf(host: EngineHost): FetchEngine {
-  return "engine" in host ? host.engine : host;
-}
-
-const clocked = new WeakSet<FetchEngine>();
+const clocked = new WeakSet<HostedEngine>();
 
 /**
  * The engine behind `host`, driven by a `setTimeout` clock — attached once per engine, so
  * two handlers for one server share it. (A Durable Object drives the core with alarms
  * instead, and uses `engineOf`.)
  */
-export function timedEngineOf(host: EngineHost): FetchEngine {
+export function timedEngineOf(host: EngineHost): HostedEngine {
   const engine = engineOf(host);
   if (!clocked.has(engine)) {
     clocked.add(engine);
@@ -66,7 +45,7 @@ export function isWebSocketUpgrade(request: Request): boolean {
  * hears of it through `requestAborted`.
  */
 export async function handleFetch(
-  engine: FetchEngine,
+  engine: HostedEngine,
   request: Request,
   info: ConnectionInfo,
   upgrade: Upgrader,

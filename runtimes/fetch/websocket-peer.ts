@@ -1,6 +1,6 @@
 // A standard (WHATWG-style) server WebSocket as the core's `WebSocketPeer`: Deno's
-// `Deno.upgradeWebSocket` socket, or any runtime's socket with `send`, `close` and
-// `bufferedAmount`.
+// `Deno.upgradeWebSocket` socket, a workerd (Cloudflare) socket, or any runtime's socket with
+// `send`, `close` and, where the runtime has one, `bufferedAmount`.
 //
 // Backpressure. A standard WebSocket never refuses a send: it queues the bytes and counts
 // them in `bufferedAmount`, and — unlike Bun's `drain` or Node's stream `'drain'` — it has no
@@ -10,13 +10,18 @@
 // a short backoff (1, 2, 4 … 64 ms) until it has fallen to half the mark, then report
 // `drained()`. The poll runs only while a socket is congested, so idle and healthy sockets
 // cost nothing; a client that never reads is closed by the core's `maxBufferedBytes`.
+//
+// A socket without `bufferedAmount` (workerd's: the runtime queues outbound messages itself
+// and gives a script no backpressure signal) reads as an empty queue: a send is never refused,
+// and the core's `maxBufferedBytes` still bounds what it holds for a session.
 
 import type { WebSocketPeer, WirePacket } from "../../src/engine/contract.js";
 
 /** The slice of a standard server-side WebSocket the peer touches. */
 export interface StandardWebSocket {
   readonly readyState: number;
-  readonly bufferedAmount: number;
+  /** Bytes queued by the runtime; absent on runtimes that do not count them (read as 0). */
+  readonly bufferedAmount?: number;
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
@@ -42,7 +47,7 @@ export function webSocketPeer(
   const poll = (): void => {
     timer = undefined;
     if (ws.readyState !== OPEN) return; // the close event ends the session
-    if (ws.bufferedAmount <= highWaterMark / 2) {
+    if (queued(ws) <= highWaterMark / 2) {
       drained();
       return;
     }
@@ -60,7 +65,7 @@ export function webSocketPeer(
       // A closing socket drops what it is handed; its close event tells the core.
       if (ws.readyState !== OPEN) return true;
       for (const packet of packets) ws.send(packet.data);
-      if (ws.bufferedAmount <= highWaterMark) return true;
+      if (queued(ws) <= highWaterMark) return true;
       if (timer === undefined) {
         delay = 1;
         timer = setTimeout(poll, delay);
@@ -80,4 +85,9 @@ export function webSocketPeer(
     },
     dispose,
   };
+}
+
+/** The runtime's outbound queue in bytes: 0 when it does not say. */
+function queued(ws: StandardWebSocket): number {
+  return ws.bufferedAmount ?? 0;
 }

@@ -6,9 +6,9 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
-import { nodeClock } from "./clock.js";
-import { engineOf, isEngineUrl } from "./engine.js";
-import type { Attachable, ShimEngine } from "./engine.js";
+import { timerClock } from "../shared/clock.js";
+import { engineOf } from "../shared/engine-host.js";
+import type { EngineHost, HostedEngine } from "../shared/engine-host.js";
 import type { NodeWebSocketPeer } from "./peer.js";
 import { refuse } from "./raw-response.js";
 import { answer } from "./request.js";
@@ -18,7 +18,7 @@ import { upgrade } from "./upgrade.js";
 const SHUTDOWN_GRACE_MS = 1000;
 
 export interface NodeAttachment {
-  readonly engine: ShimEngine;
+  readonly engine: HostedEngine;
   /**
    * Detaches from the server (restoring its own 'request' listeners), closes every open
    * WebSocket with 1001, waits for in-flight responses, and stops the clock. Resolves when
@@ -29,9 +29,9 @@ export interface NodeAttachment {
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function attach(io: Attachable, server: HttpServer | HttpsServer): NodeAttachment {
+export function attach(io: EngineHost, server: HttpServer | HttpsServer): NodeAttachment {
   const engine = engineOf(io);
-  const clock = nodeClock(() => engine.tick());
+  const clock = timerClock(() => engine.tick());
   engine.useClock(clock);
   const peers = new Tracked<NodeWebSocketPeer>();
   const responses = new Tracked<ServerResponse>();
@@ -39,7 +39,7 @@ export function attach(io: Attachable, server: HttpServer | HttpsServer): NodeAt
   const previous = server.listeners("request") as RequestListener[];
   server.removeAllListeners("request");
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (isEngineUrl(engine, req.url ?? "/")) {
+    if (engine.handles(req.url ?? "/")) {
       responses.add(res);
       res.once("close", () => responses.delete(res));
       answer(engine, req, res);
@@ -51,7 +51,7 @@ export function attach(io: Attachable, server: HttpServer | HttpsServer): NodeAt
     }
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (isEngineUrl(engine, req.url ?? "/")) {
+    if (engine.handles(req.url ?? "/")) {
       upgrade(engine, req, socket, head, peers).catch((error: unknown) => {
         // A bug below us: lose this socket, not the process.
         console.error("unio: WebSocket upgrade failed", error);

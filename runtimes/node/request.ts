@@ -4,7 +4,7 @@
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { EngineRequest, EngineResponse } from "../../src/engine/contract.js";
-import type { ShimEngine } from "./engine.js";
+import type { HostedEngine } from "../shared/engine-host.js";
 
 /** The core's view of a Node request, plus whether its body was refused as too large. */
 export interface NodeEngineRequest extends EngineRequest {
@@ -93,7 +93,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
  * Asks the core for the answer and writes it. A long poll stays pending until the core
  * resolves; if the client leaves first, the core hears `requestAborted`.
  */
-export function answer(engine: ShimEngine, req: IncomingMessage, res: ServerResponse): void {
+export function answer(engine: HostedEngine, req: IncomingMessage, res: ServerResponse): void {
   const request = toEngineRequest(req);
   res.once("close", () => {
     if (!res.writableEnded) engine.requestAborted(request);

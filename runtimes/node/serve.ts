@@ -4,8 +4,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { attach } from "./attach.js";
-import { closeAttachable } from "./engine.js";
-import type { Attachable } from "./engine.js";
+import { closeHost } from "../shared/engine-host.js";
+import type { EngineHost } from "../shared/engine-host.js";
 
 export interface ServeOptions {
   /** Port to listen on; 0 picks a free one. Default 3000. */
@@ -21,7 +21,7 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
-export async function serve(io: Attachable, options: ServeOptions = {}): Promise<NodeServer> {
+export async function serve(io: EngineHost, options: ServeOptions = {}): Promise<NodeServer> {
   const server = createServer();
   const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
@@ -45,7 +45,7 @@ export async function serve(io: Attachable, options: ServeOptions = {}): Promise
     close() {
       closing ??= (async () => {
         // The core first, so clients hear a proper goodbye; then our sockets.
-        await closeAttachable(io);
+        await closeHost(io);
         await attachment.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -5,14 +5,14 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { UpgradeVerdict } from "../../src/engine/contract.js";
-import type { ShimEngine } from "./engine.js";
+import type { HostedEngine } from "../shared/engine-host.js";
 import { NodeWebSocketPeer } from "./peer.js";
 import { refuse } from "./raw-response.js";
 import { toEngineRequest } from "./request.js";
 import { checkHandshake, switchingProtocols } from "./websocket/index.js";
 
 export async function upgrade(
-  engine: ShimEngine,
+  engine: HostedEngine,
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,

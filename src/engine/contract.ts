@@ -59,7 +59,19 @@ export interface WebSocketConnection {
   message(data: string | Uint8Array): void;
   /** The runtime's send buffer has room again after `send` returned false. */
   drained(): void;
-  /** The WebSocket is gone (closed by the peer, by the network, or by us). Idempotent. */
+  /**
+   * The WebSocket is gone (closed by the peer, by the network, or by us). Idempotent.
+   *
+   * `code` decides the session's close reason, as the reference server's would be:
+   * - "transport error" for 1002, 1007, 1008, 1009 and 1011 — the codes a shim closes with
+   *   when its own decoder refused what the client sent (bad framing, invalid UTF-8, too many
+   *   fragments, a message over the limit, an internal failure). A shim reports such a close
+   *   with the code it sent.
+   * - "transport close" for every other code: a close frame from the client (1000, 1001, a
+   *   bare one as 1005, 3000–4999), and a connection that dropped without one (1006).
+   * A close frame that the client itself sent with one of the failure codes cannot be told
+   * from the shim's own, and counts as "transport error" too: the client saw a failure.
+   */
   closed(code: number, reason: string): void;
 }
 

@@ -26,13 +26,20 @@
 //    that is on websocket (born there or upgraded) never takes another one. This guard is
 //    checked before the table: a websocket that fails it is refused and the session is left
 //    untouched, so that a stranger who learnt a sid cannot end the session that way.
+//    A session that starts closing while a probe is under way lets the probe finish, as the
+//    reference does: the client may already have paused polling for it, and then only the
+//    websocket can carry the last packets; an upgrade completed while closing delivers them
+//    and `1` there (rule 7).
 // 6. The heartbeat is a sub-machine (HEARTBEAT_TABLE) with one deadline: in "waiting" the
 //    deadline sends the next ping; in "awaiting-pong" it closes the session ("ping timeout").
 //    Other traffic while awaiting the pong extends that deadline once, as the reference does,
 //    so a pong stuck behind a large upload does not kill the session.
-// 7. A server close waits for nothing but the transport: a parked GET (polling) or room in
-//    the peer's buffer (websocket). If neither comes within CLOSE_TIMEOUT the session closes
-//    anyway, still as "forced close".
+// 7. A server close waits for nothing but the transport. Over polling the buffered packets go
+//    out in one GET response and `1` in the next, as the reference sends them (a client may
+//    act on a `1` before it has delivered the packets of the same payload); over a websocket
+//    the buffered packets and `1` go out together once the peer's buffer has room. If the
+//    transport does not take them within CLOSE_TIMEOUT the session closes anyway, still as
+//    "forced close".
 //
 // The tables are data; socket.ts performs the effects of each transition.
 
@@ -135,6 +142,11 @@ export const SESSION_TABLE: { readonly [S in SessionState]: Row } = {
     "packet:invalid": "closed",
     "transport:close": "closed",
     "transport:error": "closed",
+    // A probe under way when the close began runs on (rule 5); a completed upgrade carries the
+    // goodbye, which feeds "local:closed".
+    "probe:ping": "closing",
+    "probe:upgrade": "closing",
+    "probe:fail": "closing",
     "local:close": "closing",
     "local:closed": "closed",
     "local:overflow": "closed",

@@ -22,34 +22,74 @@ export interface ResolvedEngineOptions {
 
 const TRANSPORTS: readonly TransportName[] = ["polling", "websocket"];
 
+/**
+ * The longest delay a timer takes in every runtime and browser (2^31 - 1 ms); a longer one
+ * fires at once. The client arms one timer for `pingInterval + pingTimeout`, so their sum
+ * must fit.
+ */
+const MAX_TIMER_DELAY = 0x7fffffff;
+
 export function resolveOptions(options: EngineOptions = {}): ResolvedEngineOptions {
   const transports = options.transports ?? TRANSPORTS;
-  if (transports.length === 0) throw new TypeError("EngineOptions.transports must name at least one transport");
+  if (!Array.isArray(transports) || transports.length === 0) {
+    throw new TypeError("EngineOptions.transports must name at least one transport");
+  }
   for (const t of transports) {
     if (!TRANSPORTS.includes(t)) throw new TypeError(`EngineOptions.transports: unknown transport ${JSON.stringify(t)}`);
   }
+  const pingInterval = duration("pingInterval", options.pingInterval, 25_000);
+  const pingTimeout = duration("pingTimeout", options.pingTimeout, 20_000);
+  if (pingInterval + pingTimeout > MAX_TIMER_DELAY) {
+    throw new TypeError(`EngineOptions.pingInterval + pingTimeout must be at most ${MAX_TIMER_DELAY} ms (the client's timer limit)`);
+  }
   return {
-    pingInterval: positive("pingInterval", options.pingInterval, 25_000),
-    pingTimeout: positive("pingTimeout", options.pingTimeout, 20_000),
-    upgradeTimeout: positive("upgradeTimeout", options.upgradeTimeout, 10_000),
-    maxHttpBufferSize: positive("maxHttpBufferSize", options.maxHttpBufferSize, 1e6),
-    maxBufferedBytes: positive("maxBufferedBytes", options.maxBufferedBytes, 1e7),
+    pingInterval,
+    pingTimeout,
+    upgradeTimeout: duration("upgradeTimeout", options.upgradeTimeout, 10_000),
+    maxHttpBufferSize: byteCount("maxHttpBufferSize", options.maxHttpBufferSize, 1e6),
+    maxBufferedBytes: byteCount("maxBufferedBytes", options.maxBufferedBytes, 1e7),
     path: normalisePath(options.path ?? "/engine.io"),
     transports: transports.slice(),
-    allowUpgrades: options.allowUpgrades ?? true,
+    allowUpgrades: flag("allowUpgrades", options.allowUpgrades, true),
     cors: options.cors,
-    allowRequest: options.allowRequest,
-    generateId: options.generateId ?? defaultGenerateId,
+    allowRequest: maybeFunction("allowRequest", options.allowRequest),
+    generateId: maybeFunction("generateId", options.generateId) ?? defaultGenerateId,
   };
 }
 
 /** "/socket.io" and "/socket.io/" both become "/socket.io/", as the reference does. */
 function normalisePath(path: string): string {
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    throw new TypeError(`EngineOptions.path must be a string starting with "/", got ${JSON.stringify(path)}`);
+  }
   return path.endsWith("/") ? path : `${path}/`;
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
+/** Whole milliseconds, at least 1, that a timer can wait (the handshake announces the pings' as JSON). */
+function duration(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0)) throw new TypeError(`EngineOptions.${name} must be a positive number`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMER_DELAY) {
+    throw new TypeError(`EngineOptions.${name} must be a whole number of ms from 1 to ${MAX_TIMER_DELAY}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A byte count: a positive safe integer (`maxPayload` in the handshake is JSON: Infinity would be `null`). */
+function byteCount(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`EngineOptions.${name} must be a positive whole number of bytes (at most 2^53 - 1), got ${String(value)}`);
+  }
+  return value;
+}
+
+function flag(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new TypeError(`EngineOptions.${name} must be true or false`);
+  return value;
+}
+
+function maybeFunction<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== "function") throw new TypeError(`EngineOptions.${name} must be a function`);
   return value;
 }

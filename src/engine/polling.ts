@@ -7,8 +7,11 @@
 //   parked GET is answered `1`.
 // - a second POST while one is being read, or a binary (application/octet-stream) body: 400
 //   and the session closes ("transport error").
-// - a body over maxHttpBufferSize: 413 (we also close the session: the client treats the
-//   failed POST as a transport error and reconnects anyway).
+// - a body over maxHttpBufferSize: 413, and the session is left alone. The client treats the
+//   failed POST as a transport error, closes its side and reconnects; its leaving (the GET it
+//   aborts, or the close it sends) is what ends the session, as "transport error" or
+//   "transport close". The shim never buffers more than the limit (`readBody`), so the
+//   refused body costs nothing here.
 // - a body that does not decode: the session closes ("parse error"); we answer 400 where the
 //   reference says "ok" to data it threw away.
 // - an accepted POST: 200 "ok" as text/html (the reference's choice, against old IE download
@@ -101,10 +104,7 @@ export class Polling {
     // The session may have ended or moved to websocket while the body was on its way.
     if (session.isClosed()) return errorResponse(1, cors);
     if (session.pollingTransport !== this) return errorResponse(3, cors);
-    if (body === undefined) {
-      session.transportError("payload too large");
-      return emptyResponse(413, cors);
-    }
+    if (body === undefined) return emptyResponse(413, cors);
     let packets: EnginePacket[];
     try {
       packets = decodePayload(typeof body === "string" ? body : utf8.decode(body));

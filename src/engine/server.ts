@@ -9,7 +9,15 @@
 //   without a sid: 2 not a GET · 3 websocket over plain HTTP · 4 allowRequest refused ·
 //                  5 EIO is not "4" · 3 id generation failed
 // An upgrade adds, before any 101: 3 transport is not websocket · 3 the session may not be
-// upgraded (already on websocket, upgrading, closing, or upgrades disabled).
+// upgraded (already on websocket, upgrading, closing, or upgrades disabled) · and, once
+// everything above passed (the reference's WebSocket library checks them last), 3 a missing
+// or malformed Sec-WebSocket-Key or a Sec-WebSocket-Version other than 13, so that every
+// runtime refuses a bad WebSocket handshake with the same JSON answer.
+//
+// After `close()` the engine is closed for good: a handshake (polling or websocket) is refused
+// with HTTP 503 and `{"code":4,"message":"Server shutting down"}` — code 4 because it is the
+// server's own refusal, as with `allowRequest`; 503 because it is temporary, which proxies and
+// load balancers understand. Requests naming a session get code 1: no session is left.
 
 import { Listeners } from "../util/listeners.js";
 import type {
@@ -57,6 +65,12 @@ export interface EngineServerEvents {
 /** Characters a header value may hold (RFC 7230 field-vchar, SP, HTAB, obs-text). */
 const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
+/** `Sec-WebSocket-Key`: base64 of 16 bytes, i.e. 22 significant characters and `==` (RFC 6455 §4.1). */
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** What a handshake gets once the engine is closed (see the header comment). */
+const SHUTTING_DOWN = { code: 4, message: "Server shutting down", status: 503 } as const;
+
 export class EngineServer implements SessionHost {
   readonly options: ResolvedEngineOptions;
   /** Every deadline of every session (and of the layer above, which may add its own). */
@@ -67,6 +81,8 @@ export class EngineServer implements SessionHost {
   /** Sessions with packets to flush at the end of this microtask round. */
   private dirty: EngineSocket[] = [];
   private flushScheduled = false;
+  /** Set by `close()`: no new session from then on. */
+  private closed = false;
 
   constructor(options?: EngineOptions) {
     this.options = resolveOptions(options);
@@ -112,8 +128,12 @@ export class EngineServer implements SessionHost {
     return messagePacket(data);
   }
 
-  /** Closes every session ("server shutting down"), answering parked GETs. */
+  /**
+   * Closes every session ("server shutting down"), answering parked GETs, and refuses every
+   * handshake from now on (503, see the header comment). Idempotent; there is no reopening.
+   */
   close(): void {
+    this.closed = true;
     for (const session of Array.from(this.sessions.values())) session.shutdown();
   }
 
@@ -145,11 +165,13 @@ export class EngineServer implements SessionHost {
       return polling.request(session, req, cors);
     }
 
+    if (this.closed) return this.refuseShuttingDown(req, cors);
     if (req.method !== "GET") return this.refuse(req, 2, cors);
     if (transport !== "polling") return this.refuse(req, 3, cors); // a websocket handshake needs an upgrade
     const request = handshakeRequest(req, query);
     const refusal = await this.checkHandshake(request);
     if (refusal !== undefined) return this.refuse(req, refusal.code, cors, refusal.message);
+    if (this.closed) return this.refuseShuttingDown(req, cors); // closed while allowRequest decided
     const id = this.newId();
     if (id === undefined) return this.refuse(req, 3, cors);
 
@@ -189,14 +211,20 @@ export class EngineServer implements SessionHost {
       const session = this.sessions.get(sid);
       if (session === undefined) return this.reject(req, 1, cors);
       if (query.EIO !== "4" || !session.canUpgrade()) return this.reject(req, 3, cors);
+      const malformed = badWebSocketHandshake(req);
+      if (malformed !== undefined) return this.reject(req, 3, { ...cors, ...malformed });
       // The session may change before the shim calls open(): attachProbe checks again.
       return { kind: "accept", open: (peer) => session.attachProbe(peer) };
     }
 
+    if (this.closed) return { kind: "reject", response: this.refuseShuttingDown(req, cors) };
     if (req.method !== "GET") return this.reject(req, 2, cors);
     const request = handshakeRequest(req, query);
     const refusal = await this.checkHandshake(request);
     if (refusal !== undefined) return this.reject(req, refusal.code, cors, refusal.message);
+    if (this.closed) return { kind: "reject", response: this.refuseShuttingDown(req, cors) };
+    const malformed = badWebSocketHandshake(req);
+    if (malformed !== undefined) return this.reject(req, 3, { ...cors, ...malformed });
     const id = this.newId();
     if (id === undefined) return this.reject(req, 3, cors);
     return { kind: "accept", open: (peer) => this.openWebSocket(id, request, peer) };
@@ -211,6 +239,10 @@ export class EngineServer implements SessionHost {
    */
   restoreWebSocket(snapshot: EngineSessionSnapshot, peer: WebSocketPeer): WebSocketConnection {
     assertEngineSessionSnapshot(snapshot);
+    if (this.closed) {
+      peer.close(1001, "server shutting down");
+      return DETACHED;
+    }
     if (this.sessions.has(snapshot.sid)) {
       peer.close(1011, "session id taken");
       return DETACHED;
@@ -305,6 +337,11 @@ export class EngineServer implements SessionHost {
   }
 
   private openWebSocket(id: string, request: HandshakeRequest, peer: WebSocketPeer): WebSocketConnection {
+    if (this.closed) {
+      // Closed between the verdict and the runtime's handshake.
+      peer.close(1001, "server shutting down");
+      return DETACHED;
+    }
     if (this.sessions.has(id)) {
       peer.close(1011, "session id taken");
       return DETACHED;
@@ -338,6 +375,12 @@ export class EngineServer implements SessionHost {
     return { kind: "reject", response: this.refuse(req, code, cors, message) };
   }
 
+  private refuseShuttingDown(req: EngineRequest, cors: Headers): EngineResponse {
+    const { code, message, status } = SHUTTING_DOWN;
+    this.reportRefusal(req, code, message);
+    return { ...errorResponse(code, cors, message), status };
+  }
+
   private reportRefusal(req: EngineRequest, code: EngineErrorCode, message?: string): void {
     if (!this.events.has("connection_error")) return;
     try {
@@ -351,6 +394,18 @@ export class EngineServer implements SessionHost {
 function hasInvalidOrigin(req: EngineRequest): boolean {
   const origin = req.headers.origin;
   return origin !== undefined && INVALID_HEADER_CHAR.test(origin);
+}
+
+/**
+ * The headers to answer with when the WebSocket handshake itself is malformed (a missing or
+ * invalid `Sec-WebSocket-Key`, a `Sec-WebSocket-Version` other than 13), else undefined. A
+ * wrong version is answered with the one we speak (RFC 6455 §4.4).
+ */
+function badWebSocketHandshake(req: EngineRequest): Record<string, string> | undefined {
+  if (req.headers["sec-websocket-version"] !== "13") return { "Sec-WebSocket-Version": "13" };
+  const key = req.headers["sec-websocket-key"];
+  if (key === undefined || !WEBSOCKET_KEY.test(key)) return {};
+  return undefined;
 }
 
 function handshakeRequest(req: EngineRequest, query: Record<string, string>): HandshakeRequest {

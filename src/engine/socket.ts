@@ -32,7 +32,7 @@ import type {
   SendOptions,
   TransportName,
 } from "./types.js";
-import { DETACHED, WebSocketLink, isCleanClose } from "./websocket.js";
+import { DETACHED, WebSocketLink, isFailureClose } from "./websocket.js";
 import type { WebSocketSink } from "./websocket.js";
 import { CLOSE, NOOP, PING, PONG_PROBE, encodePollingPayload, messagePacket, openPacket, packetSize } from "./wire.js";
 
@@ -144,14 +144,19 @@ export class EngineSocket implements WebSocketSink {
     this.queue(packet);
   }
 
-  /** Closes the session from the server side: buffered packets, then `1`, then the transport. */
+  /**
+   * Closes the session from the server side: buffered packets, then `1`, then the transport.
+   * Over polling the buffered packets and the `1` go out in two GET responses (see
+   * `proceedClosing`); over a websocket in one batch, followed by the close frame.
+   */
   close(): void {
     if (this.state === "closing" || !this.step("local:close")) return;
-    // Now closing. An upgrade in progress is abandoned; the heartbeat has nothing left to do.
-    this.dropProbe(1000, "session closing");
+    // Now closing. The heartbeat has nothing left to do; an upgrade under way runs on, since
+    // the client may already have paused polling for it (machine.ts rule 5).
     this.beat("stop");
-    if (this.canTakeClose()) this.step("local:closed");
-    else this.arm(CLOSE_TIMEOUT);
+    // The deadline for the transport to take the last packets (machine.ts rule 7).
+    this.arm(CLOSE_TIMEOUT);
+    this.proceedClosing();
   }
 
   /**
@@ -342,7 +347,7 @@ export class EngineSocket implements WebSocketSink {
   pollParked(): void {
     const state = this.state;
     if (state === "closing") {
-      this.step("local:closed");
+      this.proceedClosing();
     } else if (this.probe?.state === "awaiting-upgrade") {
       // The client is pausing polling for the upgrade: release it, keep the data for the websocket.
       this.polling?.answer(encodePollingPayload(undefined, NOOP));
@@ -394,15 +399,18 @@ export class EngineSocket implements WebSocketSink {
   wsDrained(peer: WebSocketPeer): void {
     if (peer !== this.peer) return;
     this.blocked = false;
-    if (this.state === "closing") this.step("local:closed");
+    const state = this.state;
+    if (state === "closing") this.proceedClosing();
     else if (this.buffer !== undefined) this.flush();
+    // Nothing was waiting: the transport has room again and the buffer is empty (see `flush`).
+    else if (state === "open" || state === "upgrading") this.emit("drain");
   }
 
   /** @internal */
   wsClosed(peer: WebSocketPeer, code: number): void {
     if (peer === this.peer) {
       this.peer = undefined; // gone: nothing to close on our side
-      this.step(isCleanClose(code) ? "transport:close" : "transport:error", `websocket closed with code ${code}`);
+      this.step(isFailureClose(code) ? "transport:error" : "transport:close", `websocket closed with code ${code}`);
     } else if (peer === this.probe?.peer) {
       this.failProbe(code, "probe closed", false);
     }
@@ -494,10 +502,28 @@ export class EngineSocket implements WebSocketSink {
     else this.beat("deadline");
   }
 
-  /** Whether a closing session can hand over its last packets and `1` now. */
-  private canTakeClose(): boolean {
-    if (this.transportName === "websocket") return this.peer !== undefined && !this.blocked;
-    return this.polling?.parked !== undefined;
+  /**
+   * A closing session hands the transport what it can take now. A websocket takes the buffered
+   * packets and `1` in one batch (`finish`), once it is not backpressured. A parked GET takes
+   * the buffered packets alone, and only the next GET takes `1`: the reference server does the
+   * same, and socket.io-client depends on it, since it delivers the packets of a payload on a
+   * later tick while it handles a `1` at once — an ack in the same payload as the `1` would
+   * arrive after the client had already failed it as disconnected.
+   */
+  private proceedClosing(): void {
+    if (this.transportName === "websocket") {
+      if (this.peer !== undefined && !this.blocked) this.step("local:closed");
+      return;
+    }
+    const polling = this.polling;
+    if (polling?.parked === undefined) return;
+    const batch = this.takeBuffer();
+    if (batch === undefined) {
+      this.step("local:closed");
+      return;
+    }
+    polling.answer(encodePollingPayload(batch));
+    this.emit("drain");
   }
 
   /** The one way a session ends. */
@@ -512,11 +538,13 @@ export class EngineSocket implements WebSocketSink {
     const buffered = graceful ? this.buffer : undefined;
     this.buffer = undefined;
     this.held = 0;
+    let delivered = false;
     const peer = this.peer;
     this.peer = undefined;
     if (peer !== undefined) {
       if (graceful) {
         const last = buffered ?? [];
+        delivered = last.length > 0;
         last.push(CLOSE);
         peer.send(last);
       }
@@ -524,8 +552,13 @@ export class EngineSocket implements WebSocketSink {
     }
     const polling = this.polling;
     this.polling = undefined;
-    if (polling?.parked !== undefined) polling.answer(encodePollingPayload(buffered, CLOSE));
+    if (polling?.parked !== undefined) {
+      delivered = buffered !== undefined;
+      polling.answer(encodePollingPayload(buffered, CLOSE));
+    }
     this.host.sessionClosed(this);
+    // The goodbye took the buffer with it: "drain" before "close", as the reference orders them.
+    if (delivered) this.emit("drain");
     this.emit("close", reason, description);
     this.events = undefined;
   }
@@ -552,7 +585,12 @@ export class EngineSocket implements WebSocketSink {
     return buffer;
   }
 
-  /** Hands the write buffer to the transport if it can take it now. */
+  /**
+   * Hands the write buffer to the transport if it can take it now, then emits "drain": the
+   * buffer is empty and the transport took everything (a GET response, or a websocket send
+   * that did not report backpressure). A backpressured websocket emits "drain" later, when the
+   * shim reports `drained()` and what queued meanwhile has gone out too.
+   */
   private flush(): void {
     const state = this.state;
     if (state !== "open" && state !== "upgrading") return;
@@ -561,7 +599,10 @@ export class EngineSocket implements WebSocketSink {
       if (peer === undefined || this.blocked) return;
       const batch = this.takeBuffer();
       if (batch === undefined) return;
-      if (!peer.send(batch)) this.blocked = true;
+      if (!peer.send(batch)) {
+        this.blocked = true;
+        return;
+      }
     } else {
       const polling = this.polling;
       if (polling?.parked === undefined || this.probe?.state === "awaiting-upgrade") return;
@@ -647,7 +688,9 @@ export class EngineSocket implements WebSocketSink {
     this.peer = probe.peer;
     this.blocked = false;
     this.emit("upgrade", "websocket");
-    this.flush();
+    // A session that began closing meanwhile says its goodbye over the new transport.
+    if (this.state === "closing") this.proceedClosing();
+    else this.flush();
   }
 
   /** The probe failed: close it (unless it is already gone) and carry on over polling. */

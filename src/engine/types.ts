@@ -91,7 +91,13 @@ export interface EngineSocketEvents {
   message: (data: string | Uint8Array) => void;
   /** The session ended; fired exactly once. */
   close: (reason: EngineCloseReason, description?: string) => void;
-  /** The write buffer was handed to the transport. */
+  /**
+   * The write buffer is empty and the transport took all of it: after each flush into a GET
+   * response or into a websocket that did not report backpressure, when a backpressured
+   * websocket has room again, and when a server close hands the buffer over with its goodbye
+   * (then just before "close"). Not after a flush into a backpressured websocket (its "drain"
+   * comes with `drained()`), nor for the engine's own packets sent outside the buffer.
+   */
   drain: () => void;
   /** The session moved from polling to websocket. */
   upgrade: (transport: TransportName) => void;

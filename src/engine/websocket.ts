@@ -39,10 +39,20 @@ export const DETACHED: WebSocketConnection = {
 };
 
 /**
- * Whether a close code means the peer left in an orderly way ("transport close") rather than
- * the connection failing ("transport error"): 1000 normal, 1001 going away, 1005 no status
- * (a bare close frame), and the application range 3000-4999.
+ * Close codes that say the connection failed a protocol check: 1002 protocol error, 1007
+ * invalid payload (bad UTF-8), 1008 policy violation, 1009 message too big, 1011 internal
+ * error. A shim reports them when its own decoder refused what the client sent and closed the
+ * socket for it.
  */
-export function isCleanClose(code: number): boolean {
-  return code === 1000 || code === 1001 || code === 1005 || (code >= 3000 && code <= 4999);
+const FAILURE_CODES: ReadonlySet<number> = new Set([1002, 1007, 1008, 1009, 1011]);
+
+/**
+ * Whether a WebSocket that went away ends its session with "transport error" (true) rather
+ * than "transport close" — the rule documented on `WebSocketConnection.closed`. The reference
+ * server says "transport close" whenever its WebSocket library reports a close (a close frame
+ * of any kind, or the connection dropped without one: 1006), and "transport error" when the
+ * library's decoder failed; a failure code is how a shim tells the core the latter.
+ */
+export function isFailureClose(code: number): boolean {
+  return FAILURE_CODES.has(code);
 }

@@ -10,7 +10,7 @@ import type { EngineSessionSnapshot } from "../../src/engine/snapshot.js";
 import { Server } from "../../src/io/server.js";
 import type { ClientSnapshot } from "../../src/io/snapshot.js";
 import type { Socket } from "../../src/io/socket.js";
-import { FakePeer, fakeRequest, harness, settle } from "../engine/fixtures.js";
+import { FakePeer, WEBSOCKET_HANDSHAKE, fakeRequest, harness, settle } from "../engine/fixtures.js";
 import { ManualClock } from "../support/manual-clock.js";
 
 const WS = "/engine.io/?EIO=4&transport=websocket";
@@ -59,7 +59,7 @@ describe("EngineSocket.snapshot", () => {
       protocol: 4,
       request: {
         url: `${WS}&foo=bar`,
-        headers: { "user-agent": "test" },
+        headers: { ...WEBSOCKET_HANDSHAKE, "user-agent": "test" },
         query: { EIO: "4", transport: "websocket", foo: "bar" },
         remoteAddress: "127.0.0.1",
         secure: false,

@@ -32,12 +32,29 @@ export interface FakeRequestInit {
   secure?: boolean;
 }
 
-/** A request whose body (if any) is read at once; `readBody` honours the limit like a shim. */
-export function fakeRequest(method: string, url: string, init: FakeRequestInit = {}): EngineRequest & { reads: number } {
+/** The headers of a valid WebSocket opening handshake (the key is RFC 6455's example). */
+export const WEBSOCKET_HANDSHAKE: Readonly<Record<string, string>> = {
+  upgrade: "websocket",
+  connection: "Upgrade",
+  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+  "sec-websocket-version": "13",
+};
+
+/**
+ * A request whose body (if any) is read at once; `readBody` honours the limit like a shim.
+ * A request for the websocket transport carries a valid WebSocket handshake, as every real
+ * upgrade does; `init.headers` may override those headers (set one to undefined to drop it).
+ */
+export function fakeRequest(
+  method: string,
+  url: string,
+  init: Omit<FakeRequestInit, "headers"> & { headers?: Record<string, string | undefined> } = {},
+): EngineRequest & { reads: number } {
+  const handshake = url.includes("transport=websocket") ? WEBSOCKET_HANDSHAKE : {};
   const req = {
     method,
     url,
-    headers: init.headers ?? {},
+    headers: { ...handshake, ...init.headers },
     remoteAddress: init.remoteAddress ?? "127.0.0.1",
     secure: init.secure ?? false,
     reads: 0,

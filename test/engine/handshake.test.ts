@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EngineServer } from "../../src/engine/server.js";
-import type { HandshakeRequest } from "../../src/engine/types.js";
-import { FakePeer, Q, fakeRequest, harness, settle } from "./fixtures.js";
+import type { EngineOptions, HandshakeRequest } from "../../src/engine/types.js";
+import { FakePeer, Q, WEBSOCKET_HANDSHAKE, fakeRequest, harness, pollingSession, settle } from "./fixtures.js";
 
 describe("options", () => {
   it("resolves the reference defaults", () => {
@@ -31,6 +31,43 @@ describe("options", () => {
   it("throws at once on a bad option (local misuse)", () => {
     expect(() => new EngineServer({ pingInterval: 0 })).toThrow(TypeError);
     expect(() => new EngineServer({ transports: [] })).toThrow(TypeError);
+  });
+
+  // Each would otherwise reach the wire: JSON writes Infinity and NaN as null, and a client
+  // timer longer than 2^31 - 1 ms fires at once.
+  const bad: [string, EngineOptions, string][] = [
+    ["maxHttpBufferSize Infinity", { maxHttpBufferSize: Number.POSITIVE_INFINITY }, "EngineOptions.maxHttpBufferSize must be a positive whole number of bytes"],
+    ["maxHttpBufferSize NaN", { maxHttpBufferSize: Number.NaN }, "EngineOptions.maxHttpBufferSize"],
+    ["maxHttpBufferSize 0", { maxHttpBufferSize: 0 }, "EngineOptions.maxHttpBufferSize"],
+    ["maxHttpBufferSize 1.5", { maxHttpBufferSize: 1.5 }, "EngineOptions.maxHttpBufferSize"],
+    ["maxHttpBufferSize 2^53", { maxHttpBufferSize: 2 ** 53 }, "EngineOptions.maxHttpBufferSize"],
+    ["maxBufferedBytes Infinity", { maxBufferedBytes: Number.POSITIVE_INFINITY }, "EngineOptions.maxBufferedBytes"],
+    ["maxBufferedBytes -1", { maxBufferedBytes: -1 }, "EngineOptions.maxBufferedBytes"],
+    ["pingInterval Infinity", { pingInterval: Number.POSITIVE_INFINITY }, "EngineOptions.pingInterval must be a whole number of ms"],
+    ["pingTimeout NaN", { pingTimeout: Number.NaN }, "EngineOptions.pingTimeout"],
+    ["pingTimeout 0.5", { pingTimeout: 0.5 }, "EngineOptions.pingTimeout"],
+    ["upgradeTimeout 2^31", { upgradeTimeout: 2 ** 31 }, "EngineOptions.upgradeTimeout"],
+    ["pingInterval + pingTimeout over 2^31 - 1", { pingInterval: 2 ** 30, pingTimeout: 2 ** 30 }, "pingInterval + pingTimeout must be at most 2147483647"],
+    ["a string number", { pingInterval: "25000" as unknown as number }, "EngineOptions.pingInterval"],
+    ["path without a leading slash", { path: "socket.io" }, 'EngineOptions.path must be a string starting with "/"'],
+    ["transports not an array", { transports: "polling" as unknown as ["polling"] }, "EngineOptions.transports"],
+    ["allowUpgrades a string", { allowUpgrades: "no" as unknown as boolean }, "EngineOptions.allowUpgrades must be true or false"],
+    ["generateId not a function", { generateId: "id" as unknown as () => string }, "EngineOptions.generateId must be a function"],
+    ["allowRequest not a function", { allowRequest: true as unknown as () => boolean }, "EngineOptions.allowRequest must be a function"],
+  ];
+  for (const [what, options, message] of bad) {
+    it(`refuses ${what} at construction`, () => {
+      expect(() => new EngineServer(options)).toThrow(TypeError);
+      expect(() => new EngineServer(options)).toThrow(message);
+    });
+  }
+
+  it("announces the largest accepted limits exactly", async () => {
+    const h = harness({ maxHttpBufferSize: Number.MAX_SAFE_INTEGER, pingInterval: 2 ** 30, pingTimeout: 2 ** 30 - 1 });
+    const res = await h.engine.handleRequest(fakeRequest("GET", `${Q}&transport=polling`));
+    expect(res.body).toBe(
+      '0{"sid":"s1","upgrades":["websocket"],"pingInterval":1073741824,"pingTimeout":1073741823,"maxPayload":9007199254740991}',
+    );
   });
 });
 
@@ -286,6 +323,64 @@ describe("upgrade request errors (answered before any 101)", () => {
     const h = harness({ transports: ["polling"] });
     const verdict = await h.engine.handleUpgrade(fakeRequest("GET", `${Q}&transport=websocket`));
     expect(verdict.kind === "reject" && verdict.response.body).toBe('{"code":0,"message":"Transport unknown"}');
+  });
+});
+
+describe("the WebSocket handshake headers (checked by the core, so every runtime answers alike)", () => {
+  const BAD_REQUEST = '{"code":3,"message":"Bad request"}';
+  const cases: [string, Record<string, string | undefined>, Record<string, string>][] = [
+    ["no Sec-WebSocket-Key", { "sec-websocket-key": undefined }, {}],
+    ["an empty key", { "sec-websocket-key": "" }, {}],
+    ["a key of 15 bytes", { "sec-websocket-key": "dGhlIHNhbXBsZSBub25j" }, {}],
+    ["a key of 17 bytes", { "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZXg=" }, {}],
+    ["a key without its padding", { "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ" }, {}],
+    ["two keys", { "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==, dGhlIHNhbXBsZSBub25jZQ==" }, {}],
+    ["a key that is not base64", { "sec-websocket-key": "dGhlIHNhbXBsZSBub25j*Q==" }, {}],
+    ["no Sec-WebSocket-Version", { "sec-websocket-version": undefined }, { "Sec-WebSocket-Version": "13" }],
+    ["version 8", { "sec-websocket-version": "8" }, { "Sec-WebSocket-Version": "13" }],
+    ["version 14", { "sec-websocket-version": "14" }, { "Sec-WebSocket-Version": "13" }],
+  ];
+  for (const [what, headers, extra] of cases) {
+    it(`${what}: 400 ${BAD_REQUEST}, for a new session and for an upgrade`, async () => {
+      const h = harness();
+      const fresh = await h.engine.handleUpgrade(fakeRequest("GET", `${Q}&transport=websocket`, { headers }));
+      expect(fresh).toEqual({
+        kind: "reject",
+        response: { status: 400, headers: { ...extra, "Content-Type": "application/json" }, body: BAD_REQUEST },
+      });
+      await pollingSession(h);
+      const upgrade = await h.engine.handleUpgrade(fakeRequest("GET", `${Q}&transport=websocket&sid=s1`, { headers }));
+      expect(upgrade).toEqual(fresh);
+      expect(h.engine.clientsCount).toBe(1); // only the polling session
+      expect(h.sockets[0]!.readyState).toBe("open"); // and the refused upgrade left it alone
+    });
+  }
+
+  it("the Engine.IO checks come first, as in the reference (its WebSocket library checks last)", async () => {
+    const h = harness({ allowRequest: (req) => req.query.deny === undefined });
+    const headers = { "sec-websocket-key": undefined };
+    const unknownSid = await h.engine.handleUpgrade(fakeRequest("GET", `${Q}&transport=websocket&sid=zz`, { headers }));
+    expect(unknownSid.kind === "reject" && unknownSid.response.body).toBe('{"code":1,"message":"Session ID unknown"}');
+    const denied = await h.engine.handleUpgrade(fakeRequest("GET", `${Q}&transport=websocket&deny`, { headers }));
+    expect(denied.kind === "reject" && denied.response.body).toBe('{"code":4,"message":"Forbidden"}');
+  });
+
+  it("a valid handshake is accepted", async () => {
+    const h = harness();
+    const verdict = await h.engine.handleUpgrade(fakeRequest("GET", `${Q}&transport=websocket`, { headers: WEBSOCKET_HANDSHAKE }));
+    expect(verdict.kind).toBe("accept");
+  });
+
+  it("a refusal carries the CORS headers with the JSON error", async () => {
+    const h = harness({ cors: { origin: "*" } });
+    const verdict = await h.engine.handleUpgrade(
+      fakeRequest("GET", `${Q}&transport=websocket`, { headers: { origin: "https://app.test", "sec-websocket-version": "7" } }),
+    );
+    expect(verdict.kind === "reject" && verdict.response.headers).toEqual({
+      "Access-Control-Allow-Origin": "*",
+      "Sec-WebSocket-Version": "13",
+      "Content-Type": "application/json",
+    });
   });
 });
 

@@ -30,26 +30,8 @@ const SETUPS: { name: string; state: SessionState; probe?: ProbeState; make: (h:
   },
   { name: "open on polling", state: "open", make: async (h) => (await pollingSession(h)).socket },
   { name: "open on websocket", state: "open", make: async (h) => (await websocketSession(h)).socket },
-  {
-    name: "upgrading, awaiting 2probe",
-    state: "upgrading",
-    probe: "awaiting-ping",
-    make: async (h) => {
-      const { socket } = await pollingSession(h);
-      await openProbe(h);
-      return socket;
-    },
-  },
-  {
-    name: "upgrading, awaiting 5",
-    state: "upgrading",
-    probe: "awaiting-upgrade",
-    make: async (h) => {
-      const { socket } = await pollingSession(h);
-      (await openProbe(h)).message("2probe");
-      return socket;
-    },
-  },
+  { name: "upgrading, awaiting 2probe", state: "upgrading", probe: "awaiting-ping", make: (h) => upgrading(h, "awaiting-ping") },
+  { name: "upgrading, awaiting 5", state: "upgrading", probe: "awaiting-upgrade", make: (h) => upgrading(h, "awaiting-upgrade") },
   {
     name: "closing",
     state: "closing",
@@ -58,6 +40,18 @@ const SETUPS: { name: string; state: SessionState; probe?: ProbeState; make: (h:
       socket.close();
       return socket;
     },
+  },
+  {
+    name: "closing during an upgrade, awaiting 2probe",
+    state: "closing",
+    probe: "awaiting-ping",
+    make: (h) => closingDuringUpgrade(h, "awaiting-ping"),
+  },
+  {
+    name: "closing during an upgrade, awaiting 5",
+    state: "closing",
+    probe: "awaiting-upgrade",
+    make: (h) => closingDuringUpgrade(h, "awaiting-upgrade"),
   },
   {
     name: "closed",
@@ -76,6 +70,21 @@ async function openProbe(h: Harness) {
   return verdict.open(new FakePeer());
 }
 
+/** A polling session with a probe in the given state. */
+async function upgrading(h: Harness, probe: ProbeState): Promise<EngineSocket> {
+  const { socket } = await pollingSession(h);
+  const conn = await openProbe(h);
+  if (probe === "awaiting-upgrade") conn.message("2probe");
+  return socket;
+}
+
+/** The same, then closed by the application: the probe runs on (machine.ts rule 5). */
+async function closingDuringUpgrade(h: Harness, probe: ProbeState): Promise<EngineSocket> {
+  const socket = await upgrading(h, probe);
+  socket.close();
+  return socket;
+}
+
 const REASONS: { readonly [I in SessionInput]?: EngineCloseReason } = CLOSE_REASONS;
 
 describe("the session machine, state × input", () => {
@@ -91,12 +100,16 @@ describe("the session machine, state × input", () => {
         expect(() => socket.input(input, new FakePeer())).not.toThrow();
 
         let expected = SESSION_TABLE[setup.state][input];
-        // While upgrading, the probe sub-machine judges what the probe says: a pair missing from
-        // PROBE_TABLE fails the probe (closed with 1002) and the session goes back to "open".
+        // While a probe runs, the probe sub-machine judges what it says: a pair missing from
+        // PROBE_TABLE fails the probe (closed with 1002) and an upgrading session goes back to
+        // "open"; a closing one stays closing.
         const probeInput = input === "probe:ping" ? "ping" : input === "probe:upgrade" ? "upgrade" : undefined;
         if (setup.probe !== undefined && probeInput !== undefined && PROBE_TABLE[setup.probe][probeInput] === undefined) {
-          expected = "open";
+          expected = setup.state === "upgrading" ? "open" : "closing";
         }
+        // A closing session whose upgrade completes says goodbye over the websocket at once:
+        // its effect feeds "local:closed", which the table allows from "closing".
+        const goodbyeOverProbe = setup.state === "closing" && setup.probe === "awaiting-upgrade" && input === "probe:upgrade";
         if (setup.state === "closed") {
           // Absorbing: late inputs are ignored and "close" does not fire again.
           expect(socket.machineState).toBe("closed");
@@ -111,7 +124,7 @@ describe("the session machine, state × input", () => {
         } else if (expected === "closed") {
           expect(socket.machineState).toBe("closed");
           expect(seen.map((c) => c.reason)).toEqual([REASONS[input]]);
-        } else if (input === "local:close" && socket.machineState === "closed") {
+        } else if ((input === "local:close" && socket.machineState === "closed") || goodbyeOverProbe) {
           // "closing" may complete at once when the transport can take the close packet now:
           // its effect feeds "local:closed", which the table allows from "closing".
           expect(SESSION_TABLE[expected]["local:closed"]).toBe("closed");
@@ -172,10 +185,10 @@ describe("the tables", () => {
     }
   });
 
-  it("accept a probe only from an open session, and an upgrade only while upgrading", () => {
+  it("accept a probe only from an open session, and an upgrade only while upgrading (or closing, for a probe begun before)", () => {
     for (const state of SESSION_STATES) {
       expect(SESSION_TABLE[state]["probe:attach"] !== undefined).toBe(state === "open");
-      expect(SESSION_TABLE[state]["probe:upgrade"] !== undefined).toBe(state === "upgrading");
+      expect(SESSION_TABLE[state]["probe:upgrade"] !== undefined).toBe(state === "upgrading" || state === "closing");
     }
     expect(PROBE_TABLE["awaiting-ping"].upgrade).toBeUndefined();
     expect(PROBE_TABLE["awaiting-upgrade"].ping).toBeUndefined();

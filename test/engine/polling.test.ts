@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Harness } from "./fixtures.js";
 import { Q, closes, fakeRequest, harness, messages, poll, pollingSession, post, settle, slowPost, track } from "./fixtures.js";
 
 const URL1 = `${Q}&transport=polling&sid=s1`;
@@ -111,13 +112,59 @@ describe("long polling: POST", () => {
     expect(calls).toEqual([[123, "text"]]);
   });
 
-  it("an oversized body: 413 and the session closes", async () => {
+  it("an oversized body: 413 and the session is left alone, as the reference does", async () => {
     const h = harness({ maxHttpBufferSize: 10 });
     const { socket } = await pollingSession(h);
     const seen = closes(socket);
+    const got = messages(socket);
+    const get = poll(h, "s1");
+    await settle();
     const res = await post(h, "s1", "4this is more than ten bytes");
     expect(res).toEqual({ status: 413, headers: {}, body: "" });
-    expect(seen).toEqual([{ reason: "transport error", description: "payload too large" }]);
+    await settle();
+    expect(seen).toEqual([]);
+    expect(get.settled).toBe(false); // no `1` for the parked GET: the client decides what comes next
+    expect(socket.readyState).toBe("open");
+    expect(socket.pollingTransport?.posting).toBeUndefined(); // the refused request is not kept
+    // The session still takes a POST that fits.
+    expect((await post(h, "s1", "4ok")).body).toBe("ok");
+    expect(got).toEqual(["ok"]);
+  });
+
+  it("after a 413 the client's reaction ends the session: it aborts its GET (transport error)", async () => {
+    const h = harness({ maxHttpBufferSize: 10 });
+    const { socket } = await pollingSession(h);
+    const seen = closes(socket);
+    const req = fakeRequest("GET", URL1);
+    void h.engine.handleRequest(req);
+    await settle();
+    expect((await post(h, "s1", "4this is more than ten bytes")).status).toBe(413);
+    h.engine.requestAborted(req);
+    expect(seen).toEqual([{ reason: "transport error", description: "poll connection closed prematurely" }]);
+  });
+
+  it("oversized bodies cost nothing: the limit goes to readBody, nothing is kept, the session stays bounded", async () => {
+    const h = harness({ maxHttpBufferSize: 1000, maxBufferedBytes: 2000 });
+    const { socket } = await pollingSession(h);
+    const seen = closes(socket);
+    const limits = new Set<number>();
+    for (let i = 0; i < 1000; i++) {
+      const req = {
+        ...fakeRequest("POST", URL1),
+        // A shim stops reading at the limit and says so with undefined (runtimes/*/request.ts).
+        readBody(limit: number) {
+          limits.add(limit);
+          return Promise.resolve(undefined);
+        },
+      };
+      expect((await h.engine.handleRequest(req)).status).toBe(413);
+    }
+    expect([...limits]).toEqual([1000]);
+    expect(seen).toEqual([]);
+    expect(socket.bufferedBytes).toBe(0);
+    expect(socket.pollingTransport?.posting).toBeUndefined();
+    expect(h.engine.clientsCount).toBe(1);
+    expect(h.engine.timers.size).toBe(1); // the heartbeat, nothing per refused request
   });
 
   it("an undecodable body: 400 and the session closes with parse error; later requests get code 1", async () => {
@@ -218,22 +265,56 @@ describe("long polling: POST", () => {
   });
 });
 
+/** A session closed with "last" buffered, which the next GET took: closing, `1` still to send. */
+async function closingWithBufferSent(h: Harness) {
+  const { socket } = await pollingSession(h);
+  const seen = closes(socket);
+  socket.send("last");
+  socket.close();
+  const get = poll(h, "s1");
+  await settle();
+  expect(get.value?.body).toBe("4last");
+  expect(seen).toEqual([]);
+  return { socket, seen };
+}
+
 describe("server close over polling", () => {
-  it("socket.close() with a parked GET: the buffer, then 1, in that GET", async () => {
+  it("socket.close() with a parked GET: the buffer in that GET, then 1 in the next one", async () => {
     const h = harness();
     const { socket } = await pollingSession(h);
     const seen = closes(socket);
     const get = poll(h, "s1");
     await settle();
-    socket.send("last");
+    // What socket.io's disconnect(true) right after an ack leaves in the buffer.
+    socket.send("31[]");
+    socket.send("1");
     socket.close();
     await settle();
-    expect(get.value?.body).toBe("4last\x1e1");
+    expect(get.value?.body).toBe("431[]\x1e41");
+    expect(socket.readyState).toBe("closing");
+    expect(seen).toEqual([]);
+    const next = poll(h, "s1");
+    await settle();
+    expect(next.value?.body).toBe("1");
+    expect(seen.map((c) => c.reason)).toEqual(["forced close"]);
+    expect(h.engine.clientsCount).toBe(0);
+    expect(h.engine.timers.size).toBe(0);
+  });
+
+  it("socket.close() with a parked GET and nothing buffered: 1 in that GET at once", async () => {
+    const h = harness();
+    const { socket } = await pollingSession(h);
+    const seen = closes(socket);
+    const get = poll(h, "s1");
+    await settle();
+    socket.close();
+    await settle();
+    expect(get.value?.body).toBe("1");
     expect(seen.map((c) => c.reason)).toEqual(["forced close"]);
     expect(h.engine.timers.size).toBe(0);
   });
 
-  it("socket.close() without a GET: closing until the next GET, which gets the buffer and 1", async () => {
+  it("socket.close() without a GET: closing; the next GET gets the buffer, the one after it 1", async () => {
     const h = harness();
     const { socket } = await pollingSession(h);
     const seen = closes(socket);
@@ -245,8 +326,31 @@ describe("server close over polling", () => {
     expect(seen).toEqual([]);
     const get = poll(h, "s1");
     await settle();
-    expect(get.value?.body).toBe("4last\x1e1");
+    expect(get.value?.body).toBe("4last");
+    expect(seen).toEqual([]);
+    const next = poll(h, "s1");
+    await settle();
+    expect(next.value?.body).toBe("1");
     expect(seen.map((c) => c.reason)).toEqual(["forced close"]);
+    expect(h.engine.timers.size).toBe(0);
+  });
+
+  it("a closing session whose buffer went out but no GET follows closes after 30 s anyway", async () => {
+    const h = harness();
+    const { seen } = await closingWithBufferSent(h);
+    h.clock.advance(29_999);
+    expect(seen).toEqual([]);
+    h.clock.advance(1);
+    expect(seen.map((c) => c.reason)).toEqual(["forced close"]);
+    expect(h.engine.clientsCount).toBe(0);
+    expect(h.engine.timers.size).toBe(0);
+  });
+
+  it("a closing session whose client sends its own 1 ends at once", async () => {
+    const h = harness();
+    const { seen } = await closingWithBufferSent(h);
+    expect((await post(h, "s1", "1")).body).toBe("ok");
+    expect(seen.map((c) => c.reason)).toEqual(["transport close"]);
     expect(h.engine.timers.size).toBe(0);
   });
 
@@ -280,6 +384,29 @@ describe("server close over polling", () => {
 });
 
 describe("write buffer over polling", () => {
+  it("emits drain once per GET response that emptied the buffer, the closing one included", async () => {
+    const h = harness();
+    const { socket } = await pollingSession(h);
+    const events: string[] = [];
+    socket.on("drain", () => events.push(`drain, ${socket.bufferedBytes} buffered`));
+    socket.send("queued");
+    await settle();
+    expect(events).toEqual([]); // no GET yet: nothing was handed over
+    const first = poll(h, "s1");
+    await settle();
+    expect(first.value?.body).toBe("4queued");
+    expect(events).toEqual(["drain, 0 buffered"]);
+    const idle = poll(h, "s1");
+    await settle();
+    expect(idle.settled).toBe(false);
+    expect(events).toHaveLength(1); // a parked GET with nothing to say is no drain
+    socket.send("last");
+    socket.close();
+    await settle();
+    expect(idle.value?.body).toBe("4last");
+    expect(events).toEqual(["drain, 0 buffered", "drain, 0 buffered"]);
+  });
+
   it("drops volatile packets while no GET is parked", async () => {
     const h = harness();
     const { socket } = await pollingSession(h);

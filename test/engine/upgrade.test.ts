@@ -169,21 +169,55 @@ describe("polling → websocket upgrade", () => {
     expect(h.engine.timers.size).toBe(0);
   });
 
-  it("socket.close() during the probe abandons it", async () => {
+  it("socket.close() during the probe lets it finish: the buffer and 1 go over the websocket", async () => {
     const h = harness();
+    const { socket } = await pollingSession(h);
+    const seen = closes(socket);
+    const upgrades: string[] = [];
+    socket.on("upgrade", (t) => upgrades.push(t));
+    const { peer, conn } = await probe(h);
+    conn.message("2probe");
+    // The client has paused polling; the application answers and disconnects (disconnect(true)).
+    socket.send("31[]");
+    socket.send("1");
+    socket.close();
+    expect(peer.closedWith).toBeUndefined();
+    expect(socket.readyState).toBe("closing");
+    conn.message("5");
+    expect(upgrades).toEqual(["websocket"]);
+    expect(peer.batches).toEqual([["3probe"], ["431[]", "41", "1"]]);
+    expect(peer.closedWith).toEqual({ code: 1000, reason: "forced close" });
+    expect(seen.map((c) => c.reason)).toEqual(["forced close"]);
+    expect(h.engine.clientsCount).toBe(0);
+    expect(h.engine.timers.size).toBe(0);
+  });
+
+  it("socket.close() during a probe that then fails: the goodbye goes over polling", async () => {
+    const h = harness({ upgradeTimeout: 1000 });
     const { socket } = await pollingSession(h);
     const seen = closes(socket);
     const { peer, conn } = await probe(h);
     conn.message("2probe");
+    socket.send("last");
     socket.close();
-    expect(peer.closedWith).toEqual({ code: 1000, reason: "session closing" });
-    conn.message("5");
-    expect(socket.transport).toBe("polling");
+    h.clock.advance(1000); // no 5: the probe times out, the session stays closing
+    expect(peer.closedWith?.code).toBe(1000);
+    expect(socket.readyState).toBe("closing");
     const get = poll(h, "s1");
     await settle();
-    expect(get.value?.body).toBe("1");
+    expect(get.value?.body).toBe("4last");
+    const next = poll(h, "s1");
+    await settle();
+    expect(next.value?.body).toBe("1");
     expect(seen.map((c) => c.reason)).toEqual(["forced close"]);
     expect(h.engine.timers.size).toBe(0);
+  });
+
+  it("a closing session accepts no new probe", async () => {
+    const h = harness();
+    const { socket } = await pollingSession(h);
+    socket.close();
+    expect(await refusedUpgrade(h)).toBe('{"code":3,"message":"Bad request"}');
   });
 
   it("pings during the upgrade are delivered over the websocket and answered there", async () => {

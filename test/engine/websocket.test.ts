@@ -64,6 +64,28 @@ describe("websocket transport", () => {
     expect(drains).toBe(1);
   });
 
+  it("drain means the buffer is empty and the transport took it: not into backpressure, but when room comes back", async () => {
+    const h = harness();
+    const { socket, peer, conn } = await websocketSession(h);
+    const events: string[] = [];
+    socket.on("drain", () => events.push(`drain, ${socket.bufferedBytes} buffered, writable ${socket.writable}`));
+    peer.accepting = false;
+    socket.send("big");
+    await settle();
+    expect(events).toEqual([]); // handed over, but the runtime's buffer is full
+    peer.accepting = true;
+    conn.drained(); // nothing queued meanwhile: the buffer is empty and writable again
+    expect(events).toEqual(["drain, 0 buffered, writable true"]);
+    peer.accepting = false;
+    socket.send("a");
+    await settle();
+    socket.send("b");
+    peer.accepting = true;
+    conn.drained(); // "b" waited: it goes out, then drain, once
+    expect(peer.batches.at(-1)).toEqual(["4b"]);
+    expect(events).toEqual(["drain, 0 buffered, writable true", "drain, 0 buffered, writable true"]);
+  });
+
   it("holds packets while the peer is backpressured, until drained()", async () => {
     const h = harness();
     const { socket, peer, conn } = await websocketSession(h);
@@ -133,12 +155,21 @@ describe("websocket transport", () => {
   });
 
   for (const [code, reason] of [
+    // A close from the client, or a connection that dropped without a close frame (1006),
+    // is "transport close", as the reference's ws reports it.
     [1000, "transport close"],
     [1001, "transport close"],
+    [1003, "transport close"],
     [1005, "transport close"],
+    [1006, "transport close"],
+    [1015, "transport close"],
+    [3000, "transport close"],
     [4000, "transport close"],
-    [1006, "transport error"],
+    // The codes a shim closes with when its decoder refused the client's data.
     [1002, "transport error"],
+    [1007, "transport error"],
+    [1008, "transport error"],
+    [1009, "transport error"],
     [1011, "transport error"],
   ] as const) {
     it(`a peer close with ${code} ends the session with ${reason}`, async () => {
@@ -163,10 +194,13 @@ describe("websocket transport", () => {
     expect(peer.closedWith?.code).toBe(1000);
   });
 
-  it("socket.close(): flushes the buffer, sends 1, closes with 1000; close fires once", async () => {
+  it("socket.close(): flushes the buffer, sends 1, closes with 1000; drain then close fire once", async () => {
     const h = harness();
     const { socket, peer, conn } = await websocketSession(h);
     const seen = closes(socket);
+    const events: string[] = [];
+    socket.on("drain", () => events.push("drain"));
+    socket.on("close", () => events.push("close"));
     peer.batches = [];
     socket.send("bye");
     socket.close();
@@ -175,6 +209,7 @@ describe("websocket transport", () => {
     expect(peer.closedWith).toEqual({ code: 1000, reason: "forced close" });
     conn.closed(1000, "");
     expect(seen.map((c) => c.reason)).toEqual(["forced close"]);
+    expect(events).toEqual(["drain", "close"]);
     socket.send("after close");
     await settle();
     expect(peer.batches).toEqual([["4bye", "1"]]);

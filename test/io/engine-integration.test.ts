@@ -29,11 +29,14 @@ class Peer implements WebSocketPeer {
   }
 }
 
+/** A valid WebSocket opening handshake (the engine checks it on every upgrade). */
+const WEBSOCKET_HANDSHAKE = { "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
+
 function request(method: string, url: string, body = ""): EngineRequest {
   return {
     method,
     url,
-    headers: { host: "example.test" },
+    headers: { host: "example.test", ...(url.includes("transport=websocket") ? WEBSOCKET_HANDSHAKE : {}) },
     remoteAddress: "192.0.2.1",
     secure: false,
     readBody: () => Promise.resolve(body),

@@ -1,10 +1,9 @@
-// The Node clock: one setTimeout, re-armed to the core's latest deadline. These tests drive
-// node's timers with vitest's fake clock, since the timer itself is what is under test.
+// The shims' clock (runtimes/shared/clock.ts, used by the Node shim): one setTimeout, re-armed
+// to the core's latest deadline. These tests drive node's timers with vitest's fake clock,
+// since the timer itself is what is under test.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { nodeClock } from "../../runtimes/node/clock.js";
-import { isEngineUrl } from "../../runtimes/node/engine.js";
-import type { ShimEngine } from "../../runtimes/node/engine.js";
+import { timerClock } from "../../runtimes/shared/clock.js";
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -13,10 +12,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("nodeClock", () => {
+describe("timerClock", () => {
   it("reads Date.now and ticks once at the asked deadline", () => {
     const ticks: number[] = [];
-    const clock = nodeClock(() => ticks.push(Date.now()));
+    const clock = timerClock(() => ticks.push(Date.now()));
     expect(clock.now()).toBe(1_000_000);
     clock.schedule(1_000_050);
     vi.advanceTimersByTime(49);
@@ -29,7 +28,7 @@ describe("nodeClock", () => {
 
   it("keeps one timer: a new deadline replaces the old, undefined cancels", () => {
     const ticks: number[] = [];
-    const clock = nodeClock(() => ticks.push(Date.now()));
+    const clock = timerClock(() => ticks.push(Date.now()));
     clock.schedule(1_000_100);
     clock.schedule(1_000_020);
     expect(vi.getTimerCount()).toBe(1);
@@ -44,7 +43,7 @@ describe("nodeClock", () => {
 
   it("a past deadline ticks at once; the same deadline asked again after a tick re-arms", () => {
     const ticks: number[] = [];
-    const clock = nodeClock(() => ticks.push(Date.now()));
+    const clock = timerClock(() => ticks.push(Date.now()));
     clock.schedule(999_000);
     vi.advanceTimersByTime(0);
     expect(ticks).toEqual([1_000_000]);
@@ -54,21 +53,11 @@ describe("nodeClock", () => {
 
   it("stop() cancels for good", () => {
     const ticks: number[] = [];
-    const clock = nodeClock(() => ticks.push(Date.now()));
+    const clock = timerClock(() => ticks.push(Date.now()));
     clock.schedule(1_000_010);
     clock.stop();
     clock.schedule(1_000_020);
     vi.advanceTimersByTime(100);
     expect(ticks).toEqual([]);
-  });
-});
-
-describe("isEngineUrl without engine.handles", () => {
-  it("matches the path part by prefix against options.path", () => {
-    const engine = { options: { path: "/socket.io/", maxHttpBufferSize: 1 } } as unknown as ShimEngine;
-    expect(isEngineUrl(engine, "/socket.io/?EIO=4&transport=polling")).toBe(true);
-    expect(isEngineUrl(engine, "/socket.io/")).toBe(true);
-    expect(isEngineUrl(engine, "/socket.io?EIO=4")).toBe(false);
-    expect(isEngineUrl(engine, "/other?x=/socket.io/")).toBe(false);
   });
 });
