@@ -92,14 +92,13 @@ function sextet(text: string, i: number): number {
 }
 
 /**
- * The bytes that `text` from index `start` on encodes. Throws DecodeError "invalid base64"
- * on anything but canonical padded base64.
+ * The bytes that `text` from index `start` up to `end` encodes. Throws DecodeError
+ * "invalid base64" on anything but canonical padded base64.
  */
-export function decodeBase64(text: string, start = 0): Uint8Array {
-  const length = text.length - start;
+export function decodeBase64(text: string, start = 0, end = text.length): Uint8Array {
+  const length = end - start;
   if (length === 0) return new Uint8Array(0);
   if (length < 0 || length % 4 !== 0) throw new DecodeError("invalid base64", "length is not a multiple of 4");
-  const end = text.length;
   const padding = text.charCodeAt(end - 1) !== PAD ? 0 : text.charCodeAt(end - 2) !== PAD ? 1 : 2;
   const out = new Uint8Array((length / 4) * 3 - padding);
   // Every quad but the last is complete; the last one may carry padding.
@@ -140,6 +139,6 @@ export function decodeBase64(text: string, start = 0): Uint8Array {
 
 function invalidCharacter(text: string, quadStart: number): DecodeError {
   let at = quadStart;
-  while (at < text.length && sextet(text, at) !== INVALID) at++;
+  while (sextet(text, at) !== INVALID) at++;
   return new DecodeError("invalid base64", `unexpected character at index ${at}`);
 }

@@ -84,18 +84,22 @@ export function encodeTextPacket(packet: EnginePacket): string {
  */
 export function decodePacket(data: string | Uint8Array): EnginePacket {
   if (typeof data !== "string") return { type: "message", data };
-  return decodeTextPacket(data);
+  return decodeTextPacket(data, 0, data.length);
 }
 
-function decodeTextPacket(text: string): EnginePacket {
-  const first = text.charCodeAt(0);
-  const type = TYPES[first - CODE_0];
-  if (type !== undefined) {
-    return text.length > 1 ? { type, data: text.slice(1) } : { type };
+/**
+ * The packet that `text` holds from `start` up to `end`, for payloads to decode their parts
+ * without cutting the whole part out first (only the data is sliced, once).
+ */
+export function decodeTextPacket(text: string, start: number, end: number): EnginePacket {
+  const first = text.charCodeAt(start);
+  if (start < end) {
+    const type = TYPES[first - CODE_0];
+    if (type !== undefined) return end - start > 1 ? { type, data: text.slice(start + 1, end) } : { type };
+    if (first === CODE_B) return { type: "message", data: decodeBase64(text, start + 1, end) };
   }
-  if (first === CODE_B) return { type: "message", data: decodeBase64(text, 1) };
   throw new DecodeError(
     "invalid engine packet",
-    text.length === 0 ? "empty packet" : `unknown type ${JSON.stringify(text.charAt(0))}`,
+    start >= end ? "empty packet" : `unknown type ${JSON.stringify(text.charAt(start))}`,
   );
 }

@@ -3,7 +3,7 @@
 // at least one packet, so an empty body, like an empty part between separators, is invalid:
 // the reference server closes the session with "parse error" for both.
 
-import { decodePacket, encodeTextPacket } from "./engine-packet.js";
+import { decodeTextPacket, encodeTextPacket } from "./engine-packet.js";
 import type { EnginePacket } from "./engine-packet.js";
 import { DecodeError } from "./errors.js";
 
@@ -22,16 +22,15 @@ export function encodePayload(packets: readonly EnginePacket[]): string {
 
 /** The packets of a polling body. Throws DecodeError at the first malformed packet. */
 export function decodePayload(payload: string): EnginePacket[] {
-  if (payload.length === 0) throw new DecodeError("invalid payload", "empty payload");
+  const length = payload.length;
+  if (length === 0) throw new DecodeError("invalid payload", "empty payload");
   const packets: EnginePacket[] = [];
   let start = 0;
   for (;;) {
-    const end = payload.indexOf(SEPARATOR, start);
-    if (end === -1) {
-      packets.push(decodePacket(start === 0 ? payload : payload.slice(start)));
-      return packets;
-    }
-    packets.push(decodePacket(payload.slice(start, end)));
+    let end = payload.indexOf(SEPARATOR, start);
+    if (end === -1) end = length;
+    packets.push(decodeTextPacket(payload, start, end));
+    if (end === length) return packets;
     start = end + 1;
   }
 }

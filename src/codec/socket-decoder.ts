@@ -11,7 +11,7 @@
 // Parsing reads the header with charCodeAt and hands the rest of the string to JSON.parse
 // as one slice: no other intermediate strings.
 
-import { insertAttachments } from "./binary.js";
+import { insertAttachments } from "./reconstruct.js";
 import { DecodeError } from "./errors.js";
 import { checkPayload, PacketType } from "./socket-packet.js";
 import type { Packet } from "./socket-packet.js";
@@ -32,7 +32,8 @@ export class Decoder {
   readonly #maxAttachments: number;
   /** The binary packet waiting for attachments, if any. */
   #pending: Packet | undefined;
-  #attachments: Uint8Array[] = [];
+  /** Its attachments so far (one array per decoder, emptied after each packet). */
+  readonly #attachments: Uint8Array[] = [];
   #due = 0;
 
   constructor(options: DecoderOptions = {}) {
@@ -58,26 +59,29 @@ export class Decoder {
         throw new DecodeError("unexpected text");
       }
       const packet = decodeText(chunk, this.#maxAttachments);
-      const due = packet.attachments;
-      if (due === undefined) return packet;
+      if (announced === 0) return packet;
       this.#pending = packet;
-      this.#due = due;
+      this.#due = announced;
       return undefined;
     }
     if (!(chunk instanceof Uint8Array)) throw new TypeError("Decoder.add takes a string or a Uint8Array");
     const pending = this.#pending;
     if (pending === undefined) throw new DecodeError("unexpected binary");
-    this.#attachments.push(chunk);
-    if (--this.#due > 0) return undefined;
     const attachments = this.#attachments;
-    this.reset();
-    return complete(pending, attachments);
+    attachments.push(chunk);
+    if (--this.#due > 0) return undefined;
+    this.#pending = undefined;
+    try {
+      return complete(pending, attachments);
+    } finally {
+      attachments.length = 0; // the reconstruction keeps no reference to the array itself
+    }
   }
 
   /** Drops a binary packet that is waiting for attachments. */
   reset(): void {
     this.#pending = undefined;
-    this.#attachments = [];
+    this.#attachments.length = 0;
     this.#due = 0;
   }
 
@@ -87,17 +91,29 @@ export class Decoder {
   }
 }
 
-/** The EVENT/ACK that a binary packet and its attachments make. */
+/**
+ * Turns the pending binary packet into the EVENT/ACK it stands for, its attachments back
+ * in its data. The packet object is our own (decodeText made it): changed in place.
+ */
 function complete(pending: Packet, attachments: readonly Uint8Array[]): Packet {
-  const type = pending.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
-  const data = insertAttachments(pending.data, attachments);
-  return pending.id === undefined
-    ? { type, nsp: pending.nsp, data }
-    : { type, nsp: pending.nsp, id: pending.id, data };
+  pending.data = insertAttachments(pending.data, attachments);
+  pending.type = pending.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+  return pending;
 }
 
-/** One text frame as a packet; a binary one keeps its `attachments` count. */
+/**
+ * How many attachments the packet that decodeText last returned announced (0 unless it is
+ * binary). A module variable rather than a field of the packet, so that the packet can be
+ * handed out as it is; decodeText is synchronous and runs no user code.
+ */
+let announced = 0;
+
+/** The namespace of the last packet that named one (any decoder; strings are immutable). */
+let lastNamespace = "/";
+
+/** One text frame as a packet; sets `announced`. */
 function decodeText(text: string, maxAttachments: number): Packet {
+  announced = 0;
   const length = text.length;
   const type = text.charCodeAt(0) - CODE_0;
   if (!(type >= 0 && type <= 6)) {
@@ -121,13 +137,10 @@ function decodeText(text: string, maxAttachments: number): Packet {
   let nsp = "/";
   if (text.charCodeAt(i) === SLASH) {
     const comma = text.indexOf(",", i);
-    if (comma === -1) {
-      nsp = text.slice(i);
-      i = length;
-    } else {
-      nsp = text.slice(i, comma);
-      i = comma + 1;
-    }
+    const end = comma === -1 ? length : comma;
+    // Packets mostly repeat the namespace of the one before: reuse that string.
+    nsp = end - i === lastNamespace.length && text.startsWith(lastNamespace, i) ? lastNamespace : (lastNamespace = text.slice(i, end));
+    i = comma === -1 ? length : comma + 1;
   }
 
   let id: number | undefined;
@@ -157,11 +170,7 @@ function decodeText(text: string, maxAttachments: number): Packet {
   const problem = checkPayload(type as PacketType, data);
   if (problem !== undefined) throw new DecodeError(problem, `type ${type}`);
 
-  if (attachments !== undefined) {
-    return id === undefined
-      ? { type: type as PacketType, nsp, data, attachments }
-      : { type: type as PacketType, nsp, id, data, attachments };
-  }
+  if (attachments !== undefined) announced = attachments;
   if (data === undefined) {
     return id === undefined ? { type: type as PacketType, nsp } : { type: type as PacketType, nsp, id };
   }

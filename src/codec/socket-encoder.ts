@@ -1,21 +1,22 @@
 // Socket.IO v5 packet → wire frames: one text frame, then the binary attachments (if any),
 // each to travel as its own Engine.IO message.
 //
-// An EVENT/ACK's arguments are written in ONE pass when they are small plain data (most
-// are): small-json.ts writes the JSON and swaps binary for placeholders as it goes, faster
-// than JSON.stringify's fixed cost. Larger or unusual arguments take the general path: one
-// walk finds binary and, only when there is some, copies the paths leading to it with
-// placeholders in (binary.ts); then a single JSON.stringify. Either way attachments are
-// views of the caller's memory, not copies: the caller must not change them until sent.
+// An EVENT/ACK's arguments are scanned once (extract.ts), which finds whether they hold
+// binary and how big they are. Small plain values (most events) are then written by
+// small-json.ts, binary swapped for placeholders on the way, faster than JSON.stringify's
+// fixed cost. Larger ones go to a single JSON.stringify, after a copying walk that puts the
+// placeholders in only when there is binary. Attachments are views of the caller's memory,
+// not copies: the caller must not change them until sent.
 //
 // Anything that cannot be encoded is the application's mistake and throws EncodeError at
 // once: a bad type, namespace or ack id, data the type does not allow, a reserved event
 // name, a circular or too deeply nested value, a BigInt, a toJSON or getter that throws.
 
-import { extractAttachments } from "./binary.js";
 import type { Frames } from "./binary.js";
+import { extractAttachments, scanArguments } from "./extract.js";
+import type { Scan } from "./extract.js";
 import { EncodeError } from "./errors.js";
-import { NOT_SMALL, tryWriteSmall } from "./small-json.js";
+import { SMALL_BUDGET, tryWriteSmall } from "./small-json.js";
 import { checkPayload, PacketType } from "./socket-packet.js";
 import type { Packet } from "./socket-packet.js";
 
@@ -44,7 +45,7 @@ export class Encoder {
       return frames;
     }
 
-    // EVENT or ACK: arguments with binary anywhere, written in one pass when they are small.
+    // EVENT or ACK: the arguments may hold binary anywhere; its count goes into the header.
     const json = writeArguments(data, frames);
     const attachments = frames.length - 1;
     const event = type === PacketType.EVENT || type === PacketType.BINARY_EVENT;
@@ -56,16 +57,25 @@ export class Encoder {
   }
 }
 
+/** Reused by every encode: what the scan of the arguments found. */
+const found: Scan = { size: 0, binary: false };
+
 /** The JSON of an event's arguments, binary replaced by placeholders and added to `frames`. */
 function writeArguments(data: unknown, frames: Frames): string {
-  try {
-    return tryWriteSmall(data, frames);
-  } catch (error) {
-    // A getter threw, or changed its mind about what it returns.
-    if (error !== NOT_SMALL) throw unserializable(error);
-    frames.length = 1;
+  scanArguments(data, found);
+  // Read at once: a getter or toJSON below may encode something and overwrite `found`.
+  const { size, binary } = found;
+  if (size <= SMALL_BUDGET) {
+    let small: string | undefined;
+    try {
+      small = tryWriteSmall(data, frames);
+    } catch (error) {
+      throw unserializable(error); // a getter threw
+    }
+    if (small !== undefined) return small;
+    frames.length = 1; // not plain data after all: forget what the writer found
   }
-  return stringify(extractAttachments(data, frames));
+  return stringify(binary ? extractAttachments(data, frames) : data);
 }
 
 function checkNamespace(nsp: unknown): string {

@@ -52,6 +52,13 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   "removeListener",
 ]);
 
+/** Whether `name` is reserved; most names are ruled out by their first letter alone. */
+function isReserved(name: string): boolean {
+  const first = name.charCodeAt(0);
+  // c(onnect…), d(isconnect…), n(ewListener), r(emoveListener)
+  return (first === 99 || first === 100 || first === 110 || first === 114) && RESERVED_EVENTS.has(name);
+}
+
 /** Why data is wrong for a packet type, or undefined when it is right. */
 export type PayloadProblem = "invalid packet type" | "invalid payload for type" | "reserved event name";
 
@@ -72,7 +79,7 @@ export function checkPayload(type: PacketType, data: unknown): PayloadProblem | 
     case PacketType.BINARY_EVENT: {
       if (!Array.isArray(data)) return "invalid payload for type";
       const name: unknown = data[0];
-      if (typeof name === "string") return RESERVED_EVENTS.has(name) ? "reserved event name" : undefined;
+      if (typeof name === "string") return isReserved(name) ? "reserved event name" : undefined;
       return typeof name === "number" ? undefined : "invalid payload for type";
     }
     case PacketType.ACK:

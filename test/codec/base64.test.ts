@@ -84,7 +84,7 @@ describe("base64", () => {
         }
         expect(encodeBase64(decoded)).toBe(text);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 });

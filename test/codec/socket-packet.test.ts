@@ -309,6 +309,32 @@ describe("socket packets: encoding", () => {
     expect(encoder.encode({ type: 6, nsp: "/", id: 1, data: [B1] })[0]).toBe('61-1[{"_placeholder":true,"num":0}]');
   });
 
+  it("survives a getter or toJSON that encodes another packet in the middle", () => {
+    const inner = { type: 2 as const, nsp: "/", data: ["inner"] };
+    const sneaky = {
+      get value(): string {
+        encoder.encode(inner);
+        return "v";
+      },
+    };
+    const withToJSON = { toJSON: () => (encoder.encode(inner), "t") };
+    const long = "x".repeat(2000);
+    // Binary BEFORE the nested encode, and large enough for the JSON.stringify path.
+    expect(encoder.encode({ type: 2, nsp: "/", data: ["a", B1, sneaky, long] })).toStrictEqual([
+      `51-["a",{"_placeholder":true,"num":0},{"value":"v"},"${long}"]`,
+      B1,
+    ]);
+    expect(encoder.encode({ type: 2, nsp: "/", data: ["b", B3, withToJSON, long] })).toStrictEqual([
+      `51-["b",{"_placeholder":true,"num":0},"t","${long}"]`,
+      B3,
+    ]);
+    // And small enough for the small writer.
+    expect(encoder.encode({ type: 2, nsp: "/", data: ["c", B1, sneaky] })).toStrictEqual([
+      '51-["c",{"_placeholder":true,"num":0},{"value":"v"}]',
+      B1,
+    ]);
+  });
+
   it("writes no data for null, like socket.io-parser", () => {
     expect(encoder.encode({ type: 0, nsp: "/", data: null })).toStrictEqual(["0"]);
     expect(encoder.encode({ type: 1, nsp: "/x", data: null })).toStrictEqual(["1/x,"]);
