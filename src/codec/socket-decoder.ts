@@ -26,6 +26,7 @@ const CODE_0 = 48;
 const CODE_9 = 57;
 const DASH = 45;
 const SLASH = 47;
+const COMMA = 44;
 
 /** Decodes the frames of one connection; holds a binary packet while its attachments arrive. */
 export class Decoder {
@@ -74,14 +75,14 @@ export class Decoder {
     try {
       return complete(pending, attachments);
     } finally {
-      attachments.length = 0; // the reconstruction keeps no reference to the array itself
+      clear(attachments); // the reconstruction keeps no reference to the array itself
     }
   }
 
   /** Drops a binary packet that is waiting for attachments. */
   reset(): void {
     this.#pending = undefined;
-    this.#attachments.length = 0;
+    clear(this.#attachments);
     this.#due = 0;
   }
 
@@ -89,6 +90,14 @@ export class Decoder {
   destroy(): void {
     this.reset();
   }
+}
+
+/**
+ * Empties `list`. Popping the few items is several times cheaper than `length = 0`, which
+ * V8 runs as a call into its runtime.
+ */
+function clear(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }
 
 /**
@@ -136,11 +145,21 @@ function decodeText(text: string, maxAttachments: number): Packet {
 
   let nsp = "/";
   if (text.charCodeAt(i) === SLASH) {
-    const comma = text.indexOf(",", i);
-    const end = comma === -1 ? length : comma;
-    // Packets mostly repeat the namespace of the one before: reuse that string.
-    nsp = end - i === lastNamespace.length && text.startsWith(lastNamespace, i) ? lastNamespace : (lastNamespace = text.slice(i, end));
-    i = comma === -1 ? length : comma + 1;
+    // Packets mostly repeat the namespace of the one before: reuse that string when the
+    // text holds it followed by its ",", compared in place (no builtin calls, no slice).
+    const known = lastNamespace;
+    const after = i + known.length;
+    let j = i + 1;
+    while (j < after && text.charCodeAt(j) === known.charCodeAt(j - i)) j++;
+    if (j === after && text.charCodeAt(after) === COMMA) {
+      nsp = known;
+      i = after + 1;
+    } else {
+      const comma = text.indexOf(",", i);
+      const end = comma === -1 ? length : comma;
+      nsp = lastNamespace = text.slice(i, end);
+      i = comma === -1 ? length : comma + 1;
+    }
   }
 
   let id: number | undefined;

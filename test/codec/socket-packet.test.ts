@@ -123,6 +123,45 @@ describe("socket packets: wire table", () => {
   });
 });
 
+describe("socket packets: namespace reuse between packets", () => {
+  it("reads each namespace whole, whatever the packet before named", () => {
+    const decoder = new Decoder();
+    // Each pair: a wire string, then the namespace it names. Consecutive namespaces are
+    // prefixes, extensions and look-alikes of each other, with and without a following ",".
+    const cases: Array<[string, string]> = [
+      ['2/admin,["a"]', "/admin"],
+      ['2/admin,["b"]', "/admin"],
+      ['2/admin2,["c"]', "/admin2"],
+      ['2/admin,["d"]', "/admin"],
+      ['2/adm,["e"]', "/adm"],
+      ["0/adm", "/adm"],
+      ["0/admin", "/admin"],
+      ['2/,["f"]', "/"],
+      ['2/,["g"]', "/"],
+      ['2/x,["h"]', "/x"],
+      ['2["i"]', "/"],
+      ['2/x,["j"]', "/x"],
+      ['2/y,["k"]', "/y"],
+    ];
+    expect(cases.map(([wire]) => decoder.add(wire)?.nsp)).toStrictEqual(cases.map(([, nsp]) => nsp));
+  });
+});
+
+describe("socket packets: one decoder, binary packets in a row", () => {
+  it("keeps no attachment of a packet for the next one, after success or failure", () => {
+    const decoder = new Decoder();
+    expect(decoder.add('52-["a",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]')).toBeUndefined();
+    expect(decoder.add(B1)).toBeUndefined();
+    expect(decoder.add(B3)).toStrictEqual({ type: 2, nsp: "/", data: ["a", B1, B3] });
+    // A placeholder naming attachment 1 of a packet that has only one.
+    expect(decoder.add('51-["b",{"_placeholder":true,"num":1}]')).toBeUndefined();
+    expect(() => decoder.add(B2)).toThrow(DecodeError);
+    expect(decoder.attachmentsDue).toBe(0);
+    expect(decoder.add('51-["c",{"_placeholder":true,"num":0}]')).toBeUndefined();
+    expect(decoder.add(B3)).toStrictEqual({ type: 2, nsp: "/", data: ["c", B3] });
+  });
+});
+
 describe("socket packets: decoding garbage", () => {
   const cases: Array<[string, string]> = [
     ["", "invalid packet type"],
