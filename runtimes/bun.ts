@@ -1,29 +1,27 @@
 // unio on Bun: an object with `fetch` and `websocket` to spread into `Bun.serve`
-// (`server.upgrade` carries each connection's state in `ws.data`), an optional fall-through
+// (`server.upgrade` carries each connection's peer in `ws.data`), an optional fall-through
 // to the application's own `fetch`, and `serve()` for a standalone server. The Bun API is
 // declared below, structurally, as far as it is used, so the published types need no Bun
 // type package.
 
 import type { WebSocketConnection, WebSocketPeer, WirePacket } from "../src/engine/contract.js";
 import { type AcceptedUpgrade, handleFetch, timedEngineOf } from "./fetch/handle.js";
-import type { EngineHost } from "./shared/engine-host.js";
 import { InFlight } from "./fetch/in-flight.js";
 import { handshakeRefused, notFound, pathAndQuery } from "./fetch/request.js";
+import type { EngineHost } from "./shared/engine-host.js";
+import type { RunningServer, ServeOptions } from "./shared/serve-options.js";
 
-/** What unio keeps per WebSocket in Bun's `ws.data`. */
-export interface BunSocketData {
-  readonly accepted: AcceptedUpgrade;
-  connection?: WebSocketConnection;
-  /** A send returned -1 (queued over Bun's backpressure limit): wait for `drain`. */
-  congested?: boolean;
-}
+export type { RunningServer, ServeOptions } from "./shared/serve-options.js";
 
 /** The slice of Bun's `ServerWebSocket` unio touches. */
 export interface BunWebSocket {
+  /** What `server.upgrade` was given: unio's peer for this socket. */
   readonly data: BunSocketData;
-  /** Bytes sent (> 0), -1 queued under backpressure, 0 dropped. */
+  /** Bytes sent (> 0), -1 queued under backpressure, 0 dropped (or an empty message sent). */
   send(data: string | Uint8Array): number;
   close(code?: number, reason?: string): void;
+  /** Runs `callback` with the sends made inside it written out together. */
+  cork(callback: (ws: BunWebSocket) => void): void;
 }
 
 /** The slice of Bun's `Server` unio touches. */
@@ -67,27 +65,27 @@ export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandle
       server.timeout(request, 0);
       const connection = { remoteAddress: server.requestIP(request)?.address ?? "" };
       return handleFetch(engine, request, connection, (accepted) =>
-        server.upgrade(request, { data: { accepted } }) ? undefined : handshakeRefused(),
+        server.upgrade(request, { data: new BunPeer(accepted) }) ? undefined : handshakeRefused(),
       );
     },
     websocket: {
       maxPayloadLength: engine.options.maxHttpBufferSize,
       open(ws) {
         // Local misuse, said plainly: the app's own fetch upgraded a socket of its own.
-        if (ws.data?.accepted === undefined) throw new TypeError(FOREIGN_SOCKET);
-        ws.data.connection = ws.data.accepted.open(bunPeer(ws));
+        if (!(ws.data instanceof BunPeer)) throw new TypeError(FOREIGN_SOCKET);
+        ws.data.opened(ws);
       },
       // Bun hands text frames as strings and binary ones as a Buffer, which is a Uint8Array.
       message(ws, message) {
-        ws.data.connection?.message(message);
+        const peer = ws.data;
+        receiving = peer;
+        peer.connection?.message(message);
       },
       drain(ws) {
-        if (ws.data.congested !== true) return;
-        ws.data.congested = false;
-        ws.data.connection?.drained();
+        ws.data.drained();
       },
       close(ws, code, reason) {
-        ws.data.connection?.closed(code, reason);
+        ws.data.closed(code, reason);
       },
     },
   };
@@ -96,40 +94,208 @@ export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandle
 const FOREIGN_SOCKET =
   "unio/bun: this Bun.serve's websocket handlers belong to unio; a WebSocket upgraded by the application's own fetch needs a Bun.serve of its own";
 
-function bunPeer(ws: BunWebSocket): WebSocketPeer {
-  return {
-    send(packets: readonly WirePacket[]): boolean {
-      for (const packet of packets) {
-        const data = packet.data;
-        const sent = ws.send(data);
-        if (sent === -1) ws.data.congested = true;
-        else if (sent === 0 && (typeof data === "string" ? data.length : data.byteLength) > 0) {
-          // Dropped (Bun also answers 0 for an empty message, which did go out): the
-          // connection is failing, and a gap in the stream must not go unnoticed.
+/**
+ * Bytes a peer may queue for the end of the turn before `send` reports backpressure: the core
+ * then keeps what follows in its own bounded buffer, as it does when Bun reports -1.
+ */
+const TURN_HIGH_WATER = 1 << 20;
+
+/**
+ * One WebSocket as the core's peer, kept in Bun's `ws.data`: one object per connection, no
+ * closures.
+ *
+ * Writes are batched per event-loop turn. Bun corks a socket while its own `message`, `open`
+ * and `drain` callbacks run (and the microtasks right after them, where the core flushes), so
+ * what the core sends to that socket then is written together: such sends go straight out
+ * (see `receiving`).
+ * But a send to any other socket (a broadcast to a room) is a socket write of its own, so the
+ * broadcasts of one turn's messages would cost a write per packet per recipient. Those
+ * packets are queued instead, and once the turn's messages are all handled (`setImmediate`)
+ * each socket with a queue sends it inside one `ws.cork()`: a socket gets one write per turn,
+ * and a direct send first sends what is queued, so order is kept.
+ *
+ * Backpressure keeps its meaning: `send` answers false while Bun reports -1 (until its
+ * `drain`) and while the queue holds more than TURN_HIGH_WATER bytes (until it is written);
+ * the core then holds what follows and waits for `drained()`. A message Bun drops (0 for a
+ * non-empty one) closes the socket with 1011, since a gap in the stream must not go unnoticed.
+ * A close from the core sends the queue first, so its goodbye is never lost.
+ */
+export class BunPeer implements WebSocketPeer {
+  /** The core's side of this socket, once open. */
+  connection: WebSocketConnection | undefined = undefined;
+  /** The upgrade verdict until `open`, then dropped: it keeps the upgrade request alive. */
+  private accepted: AcceptedUpgrade | undefined;
+  private ws: BunWebSocket | undefined = undefined;
+  /** Packets for the end of this turn, and their size (UTF-16 units for text). */
+  private queue: WirePacket[] | undefined = undefined;
+  private queued = 0;
+  /** Bun answered -1: wait for its `drain`. */
+  private congested = false;
+  /** `send` answered false: the core waits for `drained()`. */
+  private owed = false;
+  /** Closed, by us or by the client: sends are dropped (the core hears of it through `closed`). */
+  private done = false;
+
+  constructor(accepted: AcceptedUpgrade) {
+    this.accepted = accepted;
+  }
+
+  send(packets: readonly WirePacket[]): boolean {
+    const ws = this.ws;
+    if (this.done || ws === undefined) return true;
+    if (receiving === this && this.queue === undefined) {
+      // This socket's callback ran last (see `receiving`) and nothing waits before these.
+      for (let i = 0; i < packets.length; i++) {
+        if (!this.sendOne(ws, packets[i]!.data)) {
+          this.done = true;
           ws.close(1011, "send failed");
           return true;
         }
       }
-      return ws.data.congested !== true;
-    },
-    close(code: number, reason: string): void {
-      ws.close(code, reason);
-    },
+      if (!this.congested) return true;
+      this.owed = true;
+      return false;
+    }
+    let queue = this.queue;
+    if (queue === undefined) {
+      queue = this.queue = [];
+      turn.add(this);
+    }
+    for (let i = 0; i < packets.length; i++) {
+      const packet = packets[i]!;
+      queue.push(packet);
+      const data = packet.data;
+      this.queued += typeof data === "string" ? data.length : data.byteLength;
+    }
+    if (receiving === this) {
+      // Its callback ran last, with packets from earlier in the turn waiting: all of them go
+      // out now, in order (the turn's write then finds nothing).
+      this.sendQueue(ws);
+      if (this.done) {
+        ws.close(1011, "send failed");
+        return true;
+      }
+    }
+    if (!this.congested && this.queued <= TURN_HIGH_WATER) return true;
+    this.owed = true;
+    return false;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.done) return;
+    this.write();
+    if (this.done) return; // the queue could not be sent: already closed with 1011
+    this.done = true;
+    this.ws?.close(code, reason);
+  }
+
+  /** @internal Bun's `open`: the core takes the socket over. */
+  opened(ws: BunWebSocket): void {
+    const accepted = this.accepted;
+    this.accepted = undefined;
+    this.ws = ws;
+    if (accepted === undefined) return;
+    receiving = this; // Bun corks `open`: the open packet goes straight out
+    this.connection = accepted.open(this);
+  }
+
+  /** @internal Bun's `drain`: its buffer has room again. */
+  drained(): void {
+    if (!this.congested) return;
+    this.congested = false;
+    receiving = this; // Bun corks `drain` too
+    this.release();
+  }
+
+  /** @internal Bun's `close`: the socket is gone. */
+  closed(code: number, reason: string): void {
+    if (receiving === this) receiving = undefined;
+    this.done = true;
+    this.queue = undefined;
+    this.connection?.closed(code, reason);
+  }
+
+  /** @internal Sends what was queued this turn, in one corked write. */
+  write(): void {
+    const ws = this.ws;
+    if (this.queue === undefined || this.done || ws === undefined) return;
+    ws.cork(sendQueued);
+    if (this.done) ws.close(1011, "send failed");
+    else this.release();
+  }
+
+  /** @internal Inside `cork` (see `sendQueued`). */
+  sendQueue(ws: BunWebSocket): void {
+    const queue = this.queue;
+    this.queue = undefined;
+    this.queued = 0;
+    if (queue === undefined) return;
+    for (let i = 0; i < queue.length; i++) {
+      if (!this.sendOne(ws, queue[i]!.data)) {
+        this.done = true;
+        return;
+      }
+    }
+  }
+
+  /** One `ws.send`: notes backpressure (-1); false when Bun dropped the message. */
+  private sendOne(ws: BunWebSocket, data: string | Uint8Array): boolean {
+    const sent = ws.send(data);
+    if (sent === -1) this.congested = true;
+    // Bun also answers 0 for an empty message, which did go out.
+    else if (sent === 0 && (typeof data === "string" ? data.length : data.byteLength) > 0) return false;
+    return true;
+  }
+
+  /** Tells the core it may send again, if it was told to wait and nothing holds it back now. */
+  private release(): void {
+    if (!this.owed || this.congested || this.queue !== undefined) return;
+    this.owed = false;
+    this.connection?.drained();
+  }
+}
+
+/**
+ * The peer of the socket whose Bun callback ran last. Bun keeps that socket corked through
+ * its callback and the microtasks after it, where the core flushes, so its sends go straight
+ * out. The mark is not cleared afterwards: a send to that socket from a timer or another
+ * request then goes straight out too, uncorked, which is just what it would cost without the
+ * batching, and still in order (what is queued for it goes first).
+ */
+let receiving: BunPeer | undefined;
+
+/** `cork`'s callback, one function for every socket: the peer is the socket's `data`. */
+function sendQueued(ws: BunWebSocket): void {
+  ws.data.sendQueue(ws);
+}
+
+/**
+ * The peers with packets queued in this turn, written out together once its messages are
+ * handled: one list for the process (every handler's sockets), so a peer carries no pointer to it.
+ */
+class SendTurn {
+  private peers: BunPeer[] = [];
+  private scheduled = false;
+
+  add(peer: BunPeer): void {
+    this.peers.push(peer);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const peers = this.peers;
+    this.peers = [];
+    for (let i = 0; i < peers.length; i++) peers[i]!.write();
   };
 }
 
-export interface ServeOptions {
-  /** Port to listen on; 0 picks a free one. Default 3000. */
-  readonly port?: number;
-  /** Default: Bun's (all interfaces). */
-  readonly hostname?: string;
-}
+const turn = new SendTurn();
 
-export interface RunningServer {
-  readonly port: number;
-  /** Closes every session, stops listening (closing live sockets), resolves when stopped. */
-  close(): Promise<void>;
-}
+/** What unio keeps per WebSocket in Bun's `ws.data`: its peer. */
+export type BunSocketData = BunPeer;
 
 declare const Bun: {
   serve(options: BunHandler & { port: number; hostname?: string }): {

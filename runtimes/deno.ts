@@ -6,9 +6,12 @@
 import type { WebSocketConnection } from "../src/engine/contract.js";
 import { type AcceptedUpgrade, handleFetch, timedEngineOf } from "./fetch/handle.js";
 import type { EngineHost } from "./shared/engine-host.js";
+import type { RunningServer, ServeOptions } from "./shared/serve-options.js";
 import { InFlight } from "./fetch/in-flight.js";
 import { handshakeRefused, notFound, pathAndQuery } from "./fetch/request.js";
 import { type StandardWebSocket, webSocketPeer } from "./fetch/websocket-peer.js";
+
+export type { RunningServer, ServeOptions } from "./shared/serve-options.js";
 
 /** The second argument Deno passes to a `Deno.serve` handler, as far as unio reads it. */
 export interface DenoServeInfo {
@@ -80,19 +83,6 @@ function upgrade(request: Request, accepted: AcceptedUpgrade): Response {
     connection?.closed(event.code, event.reason);
   };
   return response;
-}
-
-export interface ServeOptions {
-  /** Port to listen on; 0 picks a free one. Default 3000. */
-  readonly port?: number;
-  /** Default: Deno's (all interfaces). */
-  readonly hostname?: string;
-}
-
-export interface RunningServer {
-  readonly port: number;
-  /** Closes every session, stops listening, and resolves once Deno's server has finished. */
-  close(): Promise<void>;
 }
 
 /** Serves `io` on its own `Deno.serve` server. Resolves once listening. */

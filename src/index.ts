@@ -75,6 +75,7 @@ export type {
   EngineResponse,
   EngineServerEvents,
   EngineSocketEvents,
+  EngineSocketHandler,
   EngineSocketState,
   HandshakeRequest,
   ResolvedEngineOptions,

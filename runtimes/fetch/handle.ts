@@ -41,8 +41,10 @@ export function isWebSocketUpgrade(request: Request): boolean {
  * Hands a request under the engine's path to the core. Upgrades go to `handleUpgrade` (a
  * refusal is written as the core's response, before any 101); everything else — polling,
  * CORS preflights, errors — to `handleRequest`. When the runtime's `request.signal` aborts
- * while the core holds the request (a parked long poll whose client vanished), the core
- * hears of it through `requestAborted`.
+ * while the core holds a GET (a parked long poll whose client vanished), the core hears of
+ * it through `requestAborted`. Only a GET is watched: the core parks nothing else, and a POST
+ * whose client vanishes fails its body read instead, which the core already answers (the
+ * signal and its listener cost more than the rest of the request's translation).
  */
 export async function handleFetch(
   engine: HostedEngine,
@@ -55,6 +57,7 @@ export async function handleFetch(
     const verdict = await engine.handleUpgrade(req);
     return verdict.kind === "reject" ? toResponse(verdict.response) : upgrade(verdict);
   }
+  if (req.method !== "GET") return toResponse(await engine.handleRequest(req));
   const signal = request.signal;
   const onAbort = (): void => engine.requestAborted(req);
   const pending = engine.handleRequest(req);

@@ -34,15 +34,16 @@ export function attach(io: EngineHost, server: HttpServer | HttpsServer): NodeAt
   const clock = timerClock(() => engine.tick());
   engine.useClock(clock);
   const peers = new Tracked<NodeWebSocketPeer>();
+  const forgetPeer = (peer: NodeWebSocketPeer): void => peers.delete(peer);
   const responses = new Tracked<ServerResponse>();
+  const forgetResponse = (res: ServerResponse): void => responses.delete(res);
 
   const previous = server.listeners("request") as RequestListener[];
   server.removeAllListeners("request");
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (engine.handles(req.url ?? "/")) {
       responses.add(res);
-      res.once("close", () => responses.delete(res));
-      answer(engine, req, res);
+      answer(engine, req, res, forgetResponse);
     } else if (previous.length > 0) {
       for (const listener of previous) listener.call(server, req, res);
     } else if (server.listenerCount("request") === 1) {
@@ -52,7 +53,7 @@ export function attach(io: EngineHost, server: HttpServer | HttpsServer): NodeAt
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (engine.handles(req.url ?? "/")) {
-      upgrade(engine, req, socket, head, peers).catch((error: unknown) => {
+      upgrade(engine, req, socket, head, peers, forgetPeer).catch((error: unknown) => {
         // A bug below us: lose this socket, not the process.
         console.error("unio: WebSocket upgrade failed", error);
         socket.destroy();

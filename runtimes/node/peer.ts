@@ -1,6 +1,10 @@
 // One upgraded socket as the core sees it: frames the core's packets out, decodes the
 // client's frames in, answers pings, and runs the closing handshake. Every protocol
 // decision about what the messages mean stays in the core.
+//
+// Memory: thousands of these sit idle at once, so the socket's listeners are module-level
+// functions shared by every peer (Node calls a listener with the socket as `this`, and the
+// socket carries its peer under a symbol) rather than closures made per connection.
 
 import type { Duplex } from "node:stream";
 import type { WebSocketConnection, WebSocketPeer, WirePacket } from "../../src/engine/contract.js";
@@ -8,6 +12,12 @@ import { FrameDecoder, Opcode, encodeClose, encodeFrame, utf8Length } from "./we
 
 /** How long a socket we closed may linger before it is destroyed. */
 const CLOSE_GRACE_MS = 1000;
+
+/** Where a socket keeps the peer that owns it, for the shared listeners below. */
+const PEER: unique symbol = Symbol("unio.websocket.peer");
+
+type PeerSocket = Duplex & { [PEER]?: NodeWebSocketPeer };
+
 
 /**
  * open: messages flow.
@@ -25,10 +35,13 @@ export class NodeWebSocketPeer implements WebSocketPeer {
   private closeReason = "";
   private reported = false;
   private grace: ReturnType<typeof setTimeout> | undefined;
+  /** The latest ping's payload, while the socket is too full to take its pong (see `receive`). */
+  private pendingPong: Uint8Array | undefined = undefined;
 
   constructor(
     private readonly socket: Duplex,
     maxPayload: number,
+    /** Told when the socket is gone: one function for all the peers of an attachment. */
     private readonly onGone: (peer: NodeWebSocketPeer) => void,
   ) {
     this.decoder = new FrameDecoder({ maxPayload });
@@ -37,20 +50,19 @@ export class NodeWebSocketPeer implements WebSocketPeer {
   /** Binds the core's side (what `verdict.open(peer)` returned), then starts reading, `head` first. */
   start(connection: WebSocketConnection, head: Uint8Array): void {
     this.connection = connection;
-    const socket = this.socket;
-    socket.on("close", () => this.onSocketClose());
-    socket.on("error", () => socket.destroy());
-    // The client half-closed without a close frame (or after it): finish our side too.
-    socket.on("end", () => socket.end());
-    socket.on("drain", () => {
-      if (this.state === "open") this.connection?.drained();
-    });
+    const socket = this.socket as PeerSocket;
+    socket[PEER] = this;
+    // The upgrade handler has put it there already, before the core decided.
+    if (socket.listenerCount("error") === 0) socket.on("error", destroyOnError);
+    socket.on("close", onSocketClose);
+    socket.on("end", onSocketEnd);
+    socket.on("drain", onSocketDrain);
     if (socket.destroyed) {
       this.onSocketClose();
       return;
     }
     if (head.length > 0) this.receive(head);
-    socket.on("data", (chunk: Buffer) => this.receive(chunk));
+    socket.on("data", onSocketData);
   }
 
   send(packets: readonly WirePacket[]): boolean {
@@ -80,14 +92,33 @@ export class NodeWebSocketPeer implements WebSocketPeer {
     this.armGrace();
   }
 
-  private receive(chunk: Uint8Array): void {
+  /** @internal The socket's send buffer emptied. */
+  drained(): void {
+    if (this.state !== "open") return;
+    const pong = this.pendingPong;
+    if (pong !== undefined) {
+      this.pendingPong = undefined;
+      this.socket.write(encodeFrame(Opcode.pong, pong));
+    }
+    this.connection?.drained();
+  }
+
+  /** @internal Bytes from the client. */
+  receive(chunk: Uint8Array): void {
     for (const event of this.decoder.push(chunk)) {
       switch (event.kind) {
         case "message":
           if (this.state === "open") this.connection?.message(asNodeBytes(event.data));
           break;
         case "ping":
-          if (this.state === "open") this.socket.write(encodeFrame(Opcode.pong, event.data));
+          if (this.state !== "open") break;
+          if (this.socket.writableNeedDrain) {
+            // A client that pings and never reads must not fill our memory with pongs. RFC 6455
+            // §5.5.3 lets us answer only the latest ping: it goes out once the socket drains.
+            this.pendingPong = event.data.slice();
+          } else {
+            this.socket.write(encodeFrame(Opcode.pong, event.data));
+          }
           break;
         case "pong":
           break;
@@ -127,7 +158,8 @@ export class NodeWebSocketPeer implements WebSocketPeer {
     this.grace.unref();
   }
 
-  private onSocketClose(): void {
+  /** @internal The socket is gone. */
+  onSocketClose(): void {
     if (this.grace !== undefined) clearTimeout(this.grace);
     this.grace = undefined;
     this.state = "closed";
@@ -140,6 +172,33 @@ export class NodeWebSocketPeer implements WebSocketPeer {
     this.reported = true;
     this.connection?.closed(code, reason);
   }
+}
+
+// ── the socket's listeners, shared by every peer ─────────────────────────────────────
+
+/** A socket error (a reset, a write after the end): the socket is done; "close" follows. */
+export function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+function onSocketClose(this: PeerSocket): void {
+  this[PEER]?.onSocketClose();
+}
+
+/**
+ * The client half-closed without a close frame (or after it): finish our side too, unless
+ * it is finished already (ending an ended socket makes Node build and format an error).
+ */
+function onSocketEnd(this: Duplex): void {
+  if (!this.writableEnded) this.end();
+}
+
+function onSocketDrain(this: PeerSocket): void {
+  this[PEER]?.drained();
+}
+
+function onSocketData(this: PeerSocket, chunk: Buffer): void {
+  this[PEER]?.receive(chunk);
 }
 
 /** The frame for a packet, encoded once per packet: a broadcast shares it across sockets. */

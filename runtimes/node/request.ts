@@ -37,11 +37,19 @@ export function toEngineRequest(req: IncomingMessage): NodeEngineRequest {
   };
 }
 
-/** Node joins repeated headers itself except a few it keeps as arrays; join those too. */
+/**
+ * Node joins repeated headers itself except a few it keeps as arrays; join those too. A
+ * request without such a header (nearly every one) is read as it is, without a copy.
+ */
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
-  const flat: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value.join(", ") : value;
-  return flat;
+  for (const name in headers) {
+    if (Array.isArray(headers[name])) {
+      const flat: Record<string, string | undefined> = {};
+      for (const [key, value] of Object.entries(headers)) flat[key] = Array.isArray(value) ? value.join(", ") : value;
+      return flat;
+    }
+  }
+  return headers as Record<string, string | undefined>;
 }
 
 /**
@@ -91,11 +99,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 /**
  * Asks the core for the answer and writes it. A long poll stays pending until the core
- * resolves; if the client leaves first, the core hears `requestAborted`.
+ * resolves; if the client leaves first, the core hears `requestAborted`. `closed`, when
+ * given, is told when the response is done either way (one listener does both).
  */
-export function answer(engine: HostedEngine, req: IncomingMessage, res: ServerResponse): void {
+export function answer(engine: HostedEngine, req: IncomingMessage, res: ServerResponse, closed?: (res: ServerResponse) => void): void {
   const request = toEngineRequest(req);
-  res.once("close", () => {
+  res.on("close", () => {
+    closed?.(res);
     if (!res.writableEnded) engine.requestAborted(request);
   });
   engine.handleRequest(request).then(
@@ -110,9 +120,8 @@ export function answer(engine: HostedEngine, req: IncomingMessage, res: ServerRe
 
 function write(res: ServerResponse, response: EngineResponse, closeAfter: boolean): void {
   if (res.writableEnded || res.destroyed) return;
-  const headers: Record<string, string> = { ...response.headers };
   // A refused body may still be arriving: end the connection rather than read it all.
-  if (closeAfter) headers["Connection"] = "close";
+  const headers = closeAfter ? { ...response.headers, Connection: "close" } : response.headers;
   res.writeHead(response.status, headers);
   res.end(response.body);
 }

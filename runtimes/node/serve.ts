@@ -6,27 +6,24 @@ import type { AddressInfo, Socket } from "node:net";
 import { attach } from "./attach.js";
 import { closeHost } from "../shared/engine-host.js";
 import type { EngineHost } from "../shared/engine-host.js";
+import type { RunningServer, ServeOptions } from "../shared/serve-options.js";
 
-export interface ServeOptions {
-  /** Port to listen on; 0 picks a free one. Default 3000. */
-  readonly port?: number;
-  /** Address to listen on. Default: every interface, as `server.listen` does. */
-  readonly hostname?: string;
-}
+export type { ServeOptions } from "../shared/serve-options.js";
 
-export interface NodeServer {
-  /** The port actually bound. */
-  readonly port: number;
-  /** Closes the Socket.IO server or engine, every WebSocket and HTTP socket, and the listener. */
-  close(): Promise<void>;
-}
+/** The running server; `close()` closes the Socket.IO server or engine, every WebSocket and HTTP socket, and the listener. */
+export type NodeServer = RunningServer;
 
 export async function serve(io: EngineHost, options: ServeOptions = {}): Promise<NodeServer> {
   const server = createServer();
   const sockets = new Set<Socket>();
+  // One listener function for every socket (`this` is the socket): no closure, no `once`
+  // wrapper per connection, which an idle WebSocket would carry for its whole life.
+  function forget(this: Socket): void {
+    sockets.delete(this);
+  }
   server.on("connection", (socket) => {
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    socket.on("close", forget);
   });
   const attachment = attach(io, server);
 

@@ -6,7 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { UpgradeVerdict } from "../../src/engine/contract.js";
 import type { HostedEngine } from "../shared/engine-host.js";
-import { NodeWebSocketPeer } from "./peer.js";
+import { NodeWebSocketPeer, destroyOnError } from "./peer.js";
 import { refuse } from "./raw-response.js";
 import { toEngineRequest } from "./request.js";
 import { checkHandshake, switchingProtocols } from "./websocket/index.js";
@@ -16,10 +16,12 @@ export async function upgrade(
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
-  peers: { add(peer: NodeWebSocketPeer): void; delete(peer: NodeWebSocketPeer): void },
+  peers: { add(peer: NodeWebSocketPeer): void },
+  /** Told when a peer's socket is gone: one function for every peer of the attachment. */
+  forget: (peer: NodeWebSocketPeer) => void,
 ): Promise<void> {
-  // Until a peer owns the socket, a reset must not become an uncaught 'error'.
-  socket.on("error", () => socket.destroy());
+  // A reset must never become an uncaught 'error' (the listener stays for the peer's life).
+  socket.on("error", destroyOnError);
   let verdict: UpgradeVerdict;
   try {
     verdict = await engine.handleUpgrade(toEngineRequest(req));
@@ -46,10 +48,16 @@ export async function upgrade(
   const tcp = socket as Partial<{ setNoDelay(noDelay: boolean): void; setTimeout(ms: number): void }>;
   tcp.setNoDelay?.(true); // frames are whole messages: send them now, not after Nagle's delay
   tcp.setTimeout?.(0); // liveness is the core's heartbeat, not an idle timer
+  // The 101 and the open packet that `open` sends leave in one write.
+  socket.cork();
   socket.write(switchingProtocols(check.accept));
   // The engine accepts any positive limit, Infinity included; the decoder needs a safe integer.
   const maxPayload = Math.min(Math.floor(engine.options.maxHttpBufferSize), Number.MAX_SAFE_INTEGER);
-  const peer = new NodeWebSocketPeer(socket, maxPayload, (gone) => peers.delete(gone));
+  const peer = new NodeWebSocketPeer(socket, maxPayload, forget);
   peers.add(peer);
-  peer.start(verdict.open(peer), head);
+  try {
+    peer.start(verdict.open(peer), head);
+  } finally {
+    socket.uncork();
+  }
 }

@@ -21,6 +21,7 @@ export type {
   EngineCloseReason,
   EngineOptions,
   EngineSocketEvents,
+  EngineSocketHandler,
   EngineSocketState,
   HandshakeRequest,
   SendOptions,

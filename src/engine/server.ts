@@ -31,6 +31,7 @@ import type {
 } from "./contract.js";
 import { corsHeaders } from "./cors.js";
 import { ENGINE_ERRORS, errorResponse } from "./errors.js";
+import { intern, internValues } from "./intern.js";
 import type { EngineErrorCode } from "./errors.js";
 import { resolveOptions } from "./options.js";
 import type { ResolvedEngineOptions } from "./options.js";
@@ -408,6 +409,16 @@ function badWebSocketHandshake(req: EngineRequest): Record<string, string> | und
   return undefined;
 }
 
+/**
+ * What a session keeps of its handshake request: its values shared with other sessions'
+ * where equal (intern.ts), except the WebSocket key, which no two requests share.
+ */
 function handshakeRequest(req: EngineRequest, query: Record<string, string>): HandshakeRequest {
-  return { url: req.url, headers: req.headers, query, remoteAddress: req.remoteAddress, secure: req.secure };
+  return {
+    url: intern(req.url),
+    headers: internValues(req.headers, "sec-websocket-key"),
+    query: internValues(query),
+    remoteAddress: intern(req.remoteAddress),
+    secure: req.secure,
+  };
 }

@@ -1,9 +1,10 @@
 // One Engine.IO session: the effects of the transitions that machine.ts lists. Every input
 // first goes through `step()` (the table lookup); only then does the session act.
 //
-// Memory: an idle websocket session is this object, its link, one timer handle with its
-// closure, and the handshake request it keeps. The listener map, the write buffer, the
-// polling slots and the probe are allocated only while they are needed.
+// Memory: an idle websocket session is this object, its link, one timer handle, and the
+// handshake request it keeps. The layer above listens through one handler object (no
+// closures); the listener registry for `on()`, the write buffer, the polling slots and the
+// probe are allocated only while they are needed.
 
 import { decodePacket } from "../codec/index.js";
 import type { EnginePacket } from "../codec/index.js";
@@ -27,6 +28,7 @@ import type { TimerHandle, Timers } from "./timers.js";
 import type {
   EngineCloseReason,
   EngineSocketEvents,
+  EngineSocketHandler,
   EngineSocketState,
   HandshakeRequest,
   SendOptions,
@@ -77,6 +79,8 @@ export class EngineSocket implements WebSocketSink {
   private heartbeat: HeartbeatState = "stopped";
   /** The heartbeat's deadline, or the close deadline while closing. */
   private timer: TimerHandle | undefined = undefined;
+  /** The layer above (see `setHandler`), and the `on()` listeners, created on first use. */
+  private handler: EngineSocketHandler | undefined = undefined;
   private events: Listeners<EngineSocketEvents> | undefined = undefined;
   /** Packets waiting for the transport, and the memory they hold. */
   private buffer: WirePacket[] | undefined = undefined;
@@ -172,6 +176,16 @@ export class EngineSocket implements WebSocketSink {
     return { v: 1, sid: this.id, protocol: this.protocol, request: this.request, heartbeat, deadline: timer.at };
   }
 
+  /**
+   * Makes `handler` the socket's direct listener: it hears every message and the close, before
+   * any `on()` listener. One per socket (the Socket.IO server's Client takes it); a second
+   * call throws.
+   */
+  setHandler(handler: EngineSocketHandler): void {
+    if (this.handler !== undefined) throw new Error("this Engine.IO socket already has a handler");
+    if (this.state !== "closed") this.handler = handler;
+  }
+
   on<K extends keyof EngineSocketEvents>(event: K, fn: EngineSocketEvents[K]): this {
     (this.events ??= new Listeners()).on(event, fn);
     return this;
@@ -227,7 +241,7 @@ export class EngineSocket implements WebSocketSink {
       case "message":
         if (!this.step("packet:message") || this.state === "closing") return;
         this.beat("traffic");
-        this.emit("message", packet.data ?? "");
+        this.deliver(packet.data ?? "");
         return;
       case "pong":
         if (!this.step("packet:pong") || this.state === "closing") return;
@@ -488,7 +502,7 @@ export class EngineSocket implements WebSocketSink {
   private arm(delay: number): void {
     const timers = this.host.timers;
     timers.cancel(this.timer);
-    this.timer = timers.set(delay, () => this.timerFired());
+    this.timer = timers.set(delay, EngineSocket.timerFired, this);
   }
 
   private disarm(): void {
@@ -496,7 +510,8 @@ export class EngineSocket implements WebSocketSink {
     this.timer = undefined;
   }
 
-  private timerFired(): void {
+  /** The heartbeat or close deadline passed (a static function: the timer needs no closure). */
+  private static timerFired(this: EngineSocket): void {
     this.timer = undefined;
     if (this.state === "closing") this.step("local:closed");
     else this.beat("deadline");
@@ -559,6 +574,15 @@ export class EngineSocket implements WebSocketSink {
     this.host.sessionClosed(this);
     // The goodbye took the buffer with it: "drain" before "close", as the reference orders them.
     if (delivered) this.emit("drain");
+    const handler = this.handler;
+    this.handler = undefined;
+    if (handler !== undefined) {
+      try {
+        handler.onClose(reason, description);
+      } catch (error) {
+        reportError("an Engine.IO close handler threw", error);
+      }
+    }
     this.emit("close", reason, description);
     this.events = undefined;
   }
@@ -710,6 +734,19 @@ export class EngineSocket implements WebSocketSink {
   }
 
   // ── events ──────────────────────────────────────────────────────────────────────────
+
+  /** A message from the client: the handler first, then the `on("message")` listeners. */
+  private deliver(data: string | Uint8Array): void {
+    const handler = this.handler;
+    if (handler !== undefined) {
+      try {
+        handler.onMessage(data);
+      } catch (error) {
+        reportError("an Engine.IO message handler threw", error);
+      }
+    }
+    this.emit("message", data);
+  }
 
   private emit<K extends keyof EngineSocketEvents>(event: K, ...args: Parameters<EngineSocketEvents[K]>): void {
     const events = this.events;

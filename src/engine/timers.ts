@@ -8,8 +8,10 @@ export interface TimerHandle {
   readonly at: number;
   /** @internal */
   readonly seq: number;
+  /** @internal called with `target` as `this` */
+  readonly fire: (this: never) => void;
   /** @internal */
-  readonly fire: () => void;
+  readonly target: unknown;
 }
 
 /**
@@ -42,9 +44,15 @@ export class Timers {
     return this.heap.length;
   }
 
-  /** Calls `fire` once `delay` ms from now, unless cancelled first. */
-  set(delay: number, fire: () => void): TimerHandle {
-    const handle: TimerHandle = { index: this.heap.length, at: this.clock.now() + delay, seq: this.seq++, fire };
+  /**
+   * Calls `fire` once `delay` ms from now, unless cancelled first; with `target`, as its
+   * method (`this` is `target`), so that an object with a deadline of its own for its whole
+   * life (a session's heartbeat) needs no closure for it.
+   */
+  set(delay: number, fire: () => void): TimerHandle;
+  set<T>(delay: number, fire: (this: T) => void, target: T): TimerHandle;
+  set(delay: number, fire: (this: never) => void, target?: unknown): TimerHandle {
+    const handle: TimerHandle = { index: this.heap.length, at: this.clock.now() + delay, seq: this.seq++, fire, target };
     this.heap.push(handle);
     this.up(handle.index);
     this.announce();
@@ -67,7 +75,7 @@ export class Timers {
         const top = this.heap[0];
         if (top === undefined || top.at > now) break;
         this.removeAt(0);
-        top.fire();
+        (top.fire as (this: unknown) => void).call(top.target);
       }
     } finally {
       this.ticking = false;

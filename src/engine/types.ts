@@ -85,6 +85,19 @@ export interface SendOptions {
   compress?: boolean;
 }
 
+/**
+ * The one direct listener of an Engine.IO socket, set with `EngineSocket.setHandler`: the
+ * layer above (the Socket.IO server's per-connection Client). Plain methods on one object
+ * rather than listener closures in a map, since every connection has one for its whole life.
+ * It hears `message` and `close` before the socket's `on()` listeners do.
+ */
+export interface EngineSocketHandler {
+  /** One Engine.IO message from the client. */
+  onMessage(data: string | Uint8Array): void;
+  /** The session ended; called exactly once. */
+  onClose(reason: EngineCloseReason, description?: string): void;
+}
+
 /** Events of an Engine.IO socket. */
 export interface EngineSocketEvents {
   /** One Engine.IO message from the client. */

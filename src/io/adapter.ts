@@ -127,6 +127,12 @@ const NO_ROOMS: ReadonlySet<Room> = new Set();
 /**
  * The adapter of a single server: rooms live in two maps, room → socket ids and
  * socket id → rooms, each set created on first join and dropped when empty.
+ *
+ * Memory: a connected socket is in its own room, and most sockets are in no other. Such a
+ * socket's two sets would both be `{id}`, so they are one Set object, entered in both maps;
+ * before either side changes, the room's side takes a copy (`ownRooms`, `membersOf`), so a
+ * shared set always holds exactly the socket's id, `socket.rooms` stays one live set, and
+ * reading either map shows what it always showed.
  */
 export class InMemoryAdapter implements Adapter {
   readonly rooms = new Map<Room, Set<SocketId>>();
@@ -141,36 +147,68 @@ export class InMemoryAdapter implements Adapter {
   }
 
   addAll(id: SocketId, rooms: Iterable<Room>): void {
-    let own = this.sids.get(id);
-    if (own === undefined) {
-      own = new Set();
-      this.sids.set(id, own);
-    }
     for (const room of rooms) {
+      if (room === id && !this.sids.has(id) && !this.rooms.has(id)) {
+        // A socket joining its own room first (every socket does): one set for both maps.
+        const own = new Set([id]);
+        this.sids.set(id, own);
+        this.rooms.set(id, own);
+        continue;
+      }
+      const own = this.ownRooms(id);
+      if (own.has(room)) continue;
       own.add(room);
-      const members = this.rooms.get(room);
+      const members = this.membersOf(room);
       if (members === undefined) this.rooms.set(room, new Set([id]));
       else members.add(id);
     }
   }
 
   del(id: SocketId, room: Room): void {
-    this.sids.get(id)?.delete(room);
+    // The socket keeps its entry, even empty: a broadcast to everyone still reaches it.
+    if (this.sids.get(id)?.has(room) !== true) return;
+    this.ownRooms(id).delete(room);
     this.leaveRoom(room, id);
   }
 
   delAll(id: SocketId): void {
     const own = this.sids.get(id);
     if (own === undefined) return;
+    this.sids.delete(id); // first: a set shared with room `id` is then this walk's alone
     for (const room of own) this.leaveRoom(room, id);
-    this.sids.delete(id);
   }
 
+  /** `id` leaves `room`'s members (the room goes when it empties). */
   private leaveRoom(room: Room, id: SocketId): void {
     const members = this.rooms.get(room);
-    if (members === undefined) return;
-    members.delete(id);
-    if (members.size === 0) this.rooms.delete(room);
+    if (members === undefined || !members.has(id)) return;
+    if (members.size === 1) this.rooms.delete(room);
+    else this.membersOf(room)!.delete(id);
+  }
+
+  /**
+   * The rooms of socket `id`, ready to change: created when missing; when shared, room `id`
+   * takes a copy, so that `socket.rooms` stays the one live set it always is.
+   */
+  private ownRooms(id: SocketId): Set<Room> {
+    const own = this.sids.get(id);
+    if (own === undefined) {
+      const created = new Set<Room>();
+      this.sids.set(id, created);
+      return created;
+    }
+    if (own === this.rooms.get(id)) this.rooms.set(id, new Set(own));
+    return own;
+  }
+
+  /** The members of `room`, ready to change: copied when shared with socket `room`'s own rooms. */
+  private membersOf(room: Room): Set<SocketId> | undefined {
+    let members = this.rooms.get(room);
+    if (members !== undefined && members === this.sids.get(room)) {
+      members = new Set(members);
+      this.rooms.set(room, members);
+    }
+    return members;
   }
 
   socketRooms(id: SocketId): ReadonlySet<Room> | undefined {

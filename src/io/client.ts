@@ -11,12 +11,16 @@
 //   and nothing else happens.
 // - A repeated CONNECT while the namespace's middlewares still decide is ignored; a
 //   DISCONNECT then abandons the join.
+//
+// Memory: a connection is usually in one namespace for its whole life, so the Client keeps
+// that socket in a field and builds a Map only when a second namespace is joined; it hears
+// its Engine.IO connection as that connection's handler (plain methods, no closures).
 
 import { Decoder, PacketType } from "../codec/index.js";
 import type { Frames, Packet } from "../codec/index.js";
 import type { WirePacket } from "../engine/contract.js";
 import type { TimerHandle } from "../engine/timers.js";
-import type { EngineCloseReason, HandshakeRequest, SendOptions } from "../engine/types.js";
+import type { EngineCloseReason, EngineSocketHandler, HandshakeRequest, SendOptions } from "../engine/types.js";
 import type { EngineConnection } from "./engine-port.js";
 import type { Namespace } from "./namespace.js";
 import type { DisconnectReason } from "./reasons.js";
@@ -30,12 +34,24 @@ export class Client<
   EmitEvents extends EventsMap,
   ServerSideEvents extends EventsMap,
   SocketData,
-> {
+> implements EngineSocketHandler
+{
   readonly conn: EngineConnection;
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  private readonly decoder: Decoder;
-  /** The socket of each namespace this connection joined or is joining. */
-  private readonly sockets = new Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  /**
+   * This connection's own decoder, only while a binary packet waits for its attachments:
+   * every other packet is one text frame, which the shared decoder parses without keeping
+   * anything (see `decoderFor`).
+   */
+  private decoder: Decoder | undefined = undefined;
+  /**
+   * The socket of each namespace this connection joined or is joining: the one socket itself
+   * while there is at most one, a Map by namespace name from the second on.
+   */
+  private sockets:
+    | Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+    | Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>
+    | undefined = undefined;
   private connectTimer: TimerHandle | undefined;
   private closed = false;
 
@@ -47,9 +63,7 @@ export class Client<
   ) {
     this.server = server;
     this.conn = conn;
-    this.decoder = new Decoder({ maxAttachments: server._maxAttachments });
-    conn.on("message", (data) => this.ondata(data));
-    conn.on("close", (reason, description) => this.onclose(reason, description));
+    conn.setHandler(this);
     if (armConnectTimeout) this._armConnectTimeout();
   }
 
@@ -70,20 +84,40 @@ export class Client<
 
   // --- incoming ------------------------------------------------------------------------------
 
-  private ondata(data: string | Uint8Array): void {
+  /** @internal One Engine.IO message (the connection's handler). */
+  onMessage(data: string | Uint8Array): void {
     if (this.closed) return;
     let packet: Packet | undefined;
     try {
-      packet = this.decoder.add(data);
+      packet = this.decoderFor(data).add(data);
     } catch {
       this.closeWith("parse error");
       return;
     }
+    // A binary packet is complete (or never began): its decoder has nothing left to hold.
+    if (this.decoder !== undefined && this.decoder.attachmentsDue === 0) this.decoder = undefined;
     if (packet !== undefined) this.onpacket(packet);
   }
 
+  /**
+   * The decoder for `data`: this connection's own while a binary packet is pending, and for
+   * what may start one (a binary event or ack, or bytes, which the decoder then refuses);
+   * else the one shared by every connection, since a text packet that announces no
+   * attachments leaves nothing in a decoder.
+   */
+  private decoderFor(data: string | Uint8Array): Decoder {
+    const own = this.decoder;
+    if (own !== undefined) return own;
+    const max = this.server._maxAttachments;
+    if (typeof data === "string") {
+      const type = data.charCodeAt(0) - 48;
+      if (type !== PacketType.BINARY_EVENT && type !== PacketType.BINARY_ACK) return sharedDecoder(max);
+    }
+    return (this.decoder = new Decoder({ maxAttachments: max }));
+  }
+
   private onpacket(packet: Packet): void {
-    const socket = this.sockets.get(packet.nsp);
+    const socket = this.socketOf(packet.nsp);
     if (packet.type === PacketType.CONNECT) {
       if (socket === undefined) this.connect(packet.nsp, (packet.data ?? {}) as Record<string, unknown>);
       else if (socket._state !== "pending") this.closeWith("parse error");
@@ -108,7 +142,7 @@ export class Client<
       return;
     }
     this.server._matchNamespace(name, auth, (found) => {
-      if (this.closed || this.sockets.has(name)) return;
+      if (this.closed || this.socketOf(name) !== undefined) return;
       if (found === undefined) {
         this._writePacket({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Invalid namespace" } });
       } else {
@@ -119,11 +153,12 @@ export class Client<
 
   private onConnectTimeout(): void {
     this.connectTimer = undefined;
-    for (const socket of this.sockets.values()) if (socket.connected) return;
+    for (const socket of this.allSockets()) if (socket.connected) return;
     this.closeWith("forced server close");
   }
 
-  private onclose(reason: EngineCloseReason, description?: string): void {
+  /** @internal The Engine.IO connection ended (the connection's handler). */
+  onClose(reason: EngineCloseReason, description?: string): void {
     if (this.closed) return;
     this.closed = true;
     this.release();
@@ -145,19 +180,46 @@ export class Client<
       this.server.engine.timers.cancel(this.connectTimer);
       this.connectTimer = undefined;
     }
-    this.decoder.reset();
+    this.decoder?.reset();
+    this.decoder = undefined;
   }
 
   private closeSockets(reason: DisconnectReason, description: string | undefined): void {
-    for (const socket of [...this.sockets.values()]) socket._onclose(reason, description);
-    this.sockets.clear();
+    for (const socket of this.allSockets()) socket._onclose(reason, description);
+    this.sockets = undefined;
+  }
+
+  /** The socket of namespace `name`, if this connection has one. */
+  private socketOf(name: string): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined {
+    const sockets = this.sockets;
+    if (sockets === undefined) return undefined;
+    if (sockets instanceof Map) return sockets.get(name);
+    return sockets.nsp.name === name ? sockets : undefined;
+  }
+
+  /** Every socket of this connection, in the order they were added (a copy: safe to close them). */
+  private allSockets(): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    const sockets = this.sockets;
+    if (sockets === undefined) return [];
+    return sockets instanceof Map ? [...sockets.values()] : [sockets];
   }
 
   // --- what sockets and namespaces call --------------------------------------------------------
 
   /** @internal A socket for `nsp` now exists (pending until its middlewares pass). */
   _track(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
-    this.sockets.set(socket.nsp.name, socket);
+    const sockets = this.sockets;
+    const name = socket.nsp.name;
+    if (sockets === undefined || (!(sockets instanceof Map) && sockets.nsp.name === name)) {
+      this.sockets = socket;
+    } else if (sockets instanceof Map) {
+      sockets.set(name, socket);
+    } else {
+      this.sockets = new Map([
+        [sockets.nsp.name, sockets],
+        [name, socket],
+      ]);
+    }
   }
 
   /** @internal A socket joined its namespace: the connect deadline is met. */
@@ -170,12 +232,14 @@ export class Client<
 
   /** @internal */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
-    if (this.sockets.get(socket.nsp.name) === socket) this.sockets.delete(socket.nsp.name);
+    const sockets = this.sockets;
+    if (sockets === socket) this.sockets = undefined;
+    else if (sockets instanceof Map && sockets.get(socket.nsp.name) === socket) sockets.delete(socket.nsp.name);
   }
 
   /** @internal `socket.disconnect(true)`: every namespace left with DISCONNECT, then the connection closed. */
   _disconnectAll(): void {
-    for (const socket of [...this.sockets.values()]) socket.disconnect();
+    for (const socket of this.allSockets()) socket.disconnect();
     this.closeWith("forced server close");
   }
 
@@ -219,7 +283,7 @@ export class Client<
    */
   snapshot(): ClientSnapshot {
     const sockets: SocketSnapshot[] = [];
-    for (const socket of this.sockets.values()) {
+    for (const socket of this.allSockets()) {
       if (!socket.connected) continue;
       const rooms: string[] = [];
       for (const room of socket.rooms) if (room !== socket.id) rooms.push(room);
@@ -252,4 +316,23 @@ export class Client<
     for (const { nsp, socket } of restored) if (socket.connected) nsp._emitConnection(socket);
     return restored.map((r) => r.socket);
   }
+}
+
+/** One decoder per attachment limit, shared by every connection for plain text packets. */
+const sharedDecoders = new Map<number, Decoder>();
+
+/** The last one asked for: nearly every process has one limit, so the map is rarely read. */
+let lastShared: Decoder | undefined;
+let lastLimit = -1;
+
+function sharedDecoder(maxAttachments: number): Decoder {
+  if (maxAttachments === lastLimit && lastShared !== undefined) return lastShared;
+  let decoder = sharedDecoders.get(maxAttachments);
+  if (decoder === undefined) {
+    decoder = new Decoder({ maxAttachments });
+    sharedDecoders.set(maxAttachments, decoder);
+  }
+  lastShared = decoder;
+  lastLimit = maxAttachments;
+  return decoder;
 }

@@ -6,6 +6,7 @@ import type { WirePacket } from "../engine/contract.js";
 import type { Timers } from "../engine/timers.js";
 import type {
   EngineSocketEvents,
+  EngineSocketHandler,
   EngineSocketState,
   HandshakeRequest,
   SendOptions,
@@ -31,7 +32,12 @@ export interface EngineConnection {
   sendPacket(packet: WirePacket, options?: SendOptions): void;
   /** Closes the session; a `close` event with reason "forced close" follows. */
   close(): void;
-  /** `message` and `close` drive the Socket.IO layer; applications may watch `upgrade`, `drain`, `heartbeat`. */
+  /**
+   * Makes `handler` the connection's direct listener (messages and the close): how the
+   * Socket.IO layer's Client listens, one object per connection instead of listener closures.
+   */
+  setHandler(handler: EngineSocketHandler): void;
+  /** Applications may watch `message`, `close`, `upgrade`, `drain`, `heartbeat`. */
   on<K extends keyof EngineSocketEvents>(event: K, listener: EngineSocketEvents[K]): unknown;
 }
 

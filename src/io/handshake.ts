@@ -23,6 +23,23 @@ export interface Handshake {
   readonly auth: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * `Date.prototype.toString()` of `issued`: it has one-second resolution, so the sockets made
+ * within one second share one string (and its formatting, which costs more than the rest of
+ * the handshake).
+ */
+let cachedSecond = Number.NaN;
+let cachedTime = "";
+
+function timeString(issued: number): string {
+  const second = Math.floor(issued / 1000);
+  if (second !== cachedSecond) {
+    cachedTime = String(new Date(issued));
+    cachedSecond = second;
+  }
+  return cachedTime;
+}
+
 export function buildHandshake(
   request: HandshakeRequest,
   auth: Readonly<Record<string, unknown>>,
@@ -30,7 +47,7 @@ export function buildHandshake(
 ): Handshake {
   return {
     headers: request.headers,
-    time: String(new Date(issued)),
+    time: timeString(issued),
     address: request.remoteAddress,
     xdomain: request.headers["origin"] !== undefined,
     secure: request.secure,

@@ -211,7 +211,7 @@ export class Namespace<
   }
 
   listeners(ev: string): AnyFunction[] {
-    return this._listeners.get(ev).slice();
+    return this._listeners.get(ev);
   }
 
   // --- broadcasting --------------------------------------------------------------------------
@@ -307,7 +307,7 @@ export class Namespace<
   /** @internal An adapter delivers another server's `serverSideEmit` here. */
   _onServerSideEmit(args: readonly unknown[]): void {
     const [ev, ...rest] = args;
-    for (const fn of this._listeners.get(String(ev)).slice()) callUser(this._report, undefined, fn, this, rest);
+    for (const fn of this._listeners.get(String(ev))) callUser(this._report, undefined, fn, this, rest);
   }
 
   // --- what the adapter and the Client call -----------------------------------------------------
@@ -335,7 +335,7 @@ export class Namespace<
   ): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
     const conn = client.conn;
     const handshake = buildHandshake(conn.request, auth, this._timers.now());
-    const socket = new Socket(this, client, this.server._generateId(), handshake, {}, false);
+    const socket = new Socket(this, client, this.server._generateId(), handshake, Socket._freshData, false);
     client._track(socket);
     const fns = this.middlewares();
     if (fns.length === 0) {
@@ -407,7 +407,7 @@ export class Namespace<
     ev: "connect" | "connection",
     socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
   ): void {
-    for (const fn of source._listeners.get(ev).slice()) callUser(this._report, socket, fn, this, [socket]);
+    for (const fn of source._listeners.get(ev)) callUser(this._report, socket, fn, this, [socket]);
   }
 
   /** @internal Adds a socket rebuilt from a snapshot: no middlewares, no CONNECT packet. */
@@ -438,6 +438,6 @@ export class Namespace<
 
   /** @internal Emits a namespace-level reserved event (`new_namespace` on "/"). */
   _emitReserved(ev: string, ...args: unknown[]): void {
-    for (const fn of this._listeners.get(ev).slice()) callUser(this._report, undefined, fn, this, args);
+    for (const fn of this._listeners.get(ev)) callUser(this._report, undefined, fn, this, args);
   }
 }

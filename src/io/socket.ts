@@ -70,6 +70,9 @@ function isOnceWrapper(fn: AnyFunction): fn is OnceWrapper {
 
 const NO_FLAGS: SocketEmitFlags = {};
 
+/** `data` not read or set yet: the empty object it starts as is made on first read. */
+const NO_DATA: unique symbol = Symbol("no data yet");
+
 /** Options for restoring a socket from a snapshot. */
 export interface RestoredSocketState {
   readonly id: SocketId;
@@ -88,13 +91,13 @@ export class Socket<
   /** This socket's id: random, unrelated to the Engine.IO session id. */
   readonly id: SocketId;
   readonly handshake: Handshake;
-  /** Application data kept with the socket (and in its snapshot: keep it JSON). */
-  data: SocketData;
   /** True when the socket was rebuilt from a snapshot (`Server.restoreClient`) rather than connected afresh. */
   readonly recovered: boolean;
   readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   readonly client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
 
+  /** `data`'s value (see the accessors). */
+  private dataValue: unknown;
   private state: SocketState = "pending";
   /** True from the start of `disconnecting` on: a second close is ignored. */
   private closing = false;
@@ -120,11 +123,28 @@ export class Socket<
     this.client = client;
     this.id = id;
     this.handshake = handshake;
-    this.data = data as SocketData;
+    this.dataValue = data;
     this.recovered = recovered;
   }
 
   // --- state ---------------------------------------------------------------------------
+
+  /**
+   * Application data kept with the socket (and in its snapshot: keep it JSON). Starts as an
+   * empty object, made on first read: most sockets of a large server never use it.
+   */
+  get data(): SocketData {
+    let value = this.dataValue;
+    if (value === NO_DATA) value = this.dataValue = {};
+    return value as SocketData;
+  }
+
+  set data(value: SocketData) {
+    this.dataValue = value;
+  }
+
+  /** @internal A fresh socket's `data` before it is first read. */
+  static readonly _freshData: unknown = NO_DATA;
 
   /** Whether the socket is in its namespace (false while middlewares run, and after disconnect). */
   get connected(): boolean {
@@ -509,12 +529,12 @@ export class Socket<
 
   private dispatch(args: unknown[]): void {
     if (this.state !== "connected") return;
-    const list = this.listenerMap.get(String(args[0]));
-    if (list.length === 0) return;
+    const listeners = this.listenerMap.current(String(args[0]));
+    if (listeners === undefined) return;
     args.shift();
     const report = this.nsp._report;
-    if (list.length === 1) callUser(report, this, list[0]!, this, args);
-    else for (const fn of list.slice()) callUser(report, this, fn, this, args);
+    if (typeof listeners === "function") callUser(report, this, listeners, this, args);
+    else for (const fn of listeners) callUser(report, this, fn, this, args);
   }
 
   /** The callback a handler gets for a client's ack request: answers once, later calls do nothing. */
@@ -539,10 +559,11 @@ export class Socket<
   }
 
   private emitReserved(ev: keyof SocketReservedEvents, ...args: unknown[]): void {
-    const list = this.listenerMap.get(ev);
-    if (list.length === 0) return;
+    const listeners = this.listenerMap.current(ev);
+    if (listeners === undefined) return;
     const report = this.nsp._report;
-    for (const fn of list.slice()) callUser(report, this, fn, this, args);
+    if (typeof listeners === "function") callUser(report, this, listeners, this, args);
+    else for (const fn of listeners) callUser(report, this, fn, this, args);
   }
 
   /**

@@ -247,3 +247,60 @@ describe("FrameDecoder: size limits", () => {
     expect(() => new FrameDecoder({ maxPayload: 10, maxFragments: 0 })).toThrow(RangeError);
   });
 });
+
+describe("FrameDecoder: what it holds between pushes", () => {
+  it("gathers a payload that arrives in many pieces, through a buffer that grows as it comes", () => {
+    const payload = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7 + 3) & 255);
+    // A 64-bit length (payload ≥ 65536) and a mask whose bytes have their top bits set.
+    const frame = clientFrame(0x82, payload, hex("ff 80 c1 fe"));
+    for (const size of [1, 7, 1000, 4096, 33_333]) {
+      const chunks: Uint8Array[] = [];
+      // Byte by byte through the header, then in `size` pieces.
+      for (let i = 0; i < 14; i++) chunks.push(frame.subarray(i, i + 1));
+      for (let at = 14; at < frame.length; at += size) chunks.push(frame.subarray(at, Math.min(at + size, frame.length)));
+      const events = decodeChunks(chunks, { maxPayload: 100_000 });
+      expect(events, `pieces of ${size}`).toEqual([{ kind: "message", bytes: toHex(payload) }]);
+    }
+  });
+
+  it("unmasks a high-bit mask the same whole, split in its field, and split in the payload", () => {
+    expectEverySplit("81 85 80 ff 7f 01 c8 9a 13 6d ef", [{ kind: "message", text: "Hello" }]);
+  });
+
+  it("a fragmented message, then whole ones, then another fragmented one: each complete and in order", () => {
+    const wire = concatBytes(
+      clientFrame(0x01, text("fra")),
+      clientFrame(0x80, text("gment")),
+      clientFrame(0x81, text("whole")),
+      clientFrame(0x82, Uint8Array.of(1, 2)),
+      clientFrame(0x02, Uint8Array.of(3)),
+      clientFrame(0x89, text("p")),
+      clientFrame(0x80, Uint8Array.of(4)),
+      clientFrame(0x81, text("last")),
+    );
+    expectEverySplit(wire, [
+      { kind: "message", text: "fragment" },
+      { kind: "message", text: "whole" },
+      { kind: "message", bytes: "01 02" },
+      { kind: "ping", bytes: "70" },
+      { kind: "message", bytes: "03 04" },
+      { kind: "message", text: "last" },
+    ]);
+  });
+
+  it("counts a fragmented message's size and fragments from its first frame, and forgets them after it", () => {
+    const decoder = new FrameDecoder({ maxPayload: 6, maxFragments: 3 });
+    const first = [clientFrame(0x01, text("abc")), clientFrame(0x00, text("d")), clientFrame(0x80, text("ef"))];
+    expect(first.flatMap((f) => decoder.push(f.slice()).map(plain))).toEqual([{ kind: "message", text: "abcdef" }]);
+    // The next message starts from zero again: 6 bytes whole are fine.
+    expect(decoder.push(clientFrame(0x81, text("ghijkl"))).map(plain)).toEqual([{ kind: "message", text: "ghijkl" }]);
+    // Over the size across fragments.
+    const over = new FrameDecoder({ maxPayload: 6 });
+    over.push(clientFrame(0x01, text("abcd")));
+    expect(over.push(clientFrame(0x80, text("efg"))).map(plain)).toEqual([{ kind: "error", code: 1009, reason: "message too big" }]);
+  });
+});
+
+function text(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}

@@ -115,6 +115,27 @@ describe("readBody", () => {
     expect(pulled()).toBe(0);
   });
 
+  it("reads a body with a declared Content-Length within the limit whole, through the runtime's own reads", async () => {
+    const wholeReads: string[] = [];
+    const declared = (body: string | Uint8Array): Request => {
+      const request = post(body as string | Uint8Array<ArrayBuffer>, { "content-length": String(typeof body === "string" ? encoder.encode(body).length : body.length) });
+      for (const read of ["text", "arrayBuffer"] as const) {
+        const original = request[read].bind(request);
+        Object.defineProperty(request, read, { value: () => (wholeReads.push(read), original()) });
+      }
+      return request;
+    };
+    expect(await readBody(declared("4€!"), 5, "text")).toBe("4€!");
+    expect([...((await readBody(declared(new Uint8Array([1, 2, 3])), 3, "bytes")) as Uint8Array)]).toEqual([1, 2, 3]);
+    expect(wholeReads).toEqual(["text", "arrayBuffer"]);
+  });
+
+  it("still refuses a whole body over the limit that its Content-Length understated", async () => {
+    // A runtime frames the body by its Content-Length; this one (a test's Request) does not.
+    expect(await readBody(post("123456", { "content-length": "3" }), 5, "bytes")).toBeUndefined();
+    expect(await readBody(post("123456", { "content-length": "3" }), 5, "text")).toBeUndefined();
+  });
+
   it("stops reading and cancels the stream once an undeclared body passes the limit", async () => {
     const chunk = new Uint8Array(4);
     const { stream, pulled, cancelled } = chunkedStream([chunk, chunk, chunk, chunk, chunk, chunk]);
@@ -203,6 +224,17 @@ describe("handleFetch", () => {
     await second;
     done.abort(); // after the answer: nothing to report
     expect(calls).toEqual(["request GET /socket.io/?sid=1", "aborted /socket.io/?sid=1", "request GET /socket.io/?sid=2"]);
+  });
+
+  it("leaves a POST's signal alone: the core parks no POST, and a vanished client fails its body", async () => {
+    const { engine, calls, answer } = fakeEngine();
+    const request = post("4hi");
+    Object.defineProperty(request, "signal", { get: () => { throw new Error("watched"); } });
+    const pending = handleFetch(engine, request, { remoteAddress: "" }, () => undefined);
+    await Promise.resolve();
+    answer(ok);
+    expect(await (await pending)!.text()).toBe("ok");
+    expect(calls).toEqual(["request POST /socket.io/?EIO=4&transport=polling&sid=abc"]);
   });
 
   it("reports a request that was aborted before it reached the core", async () => {

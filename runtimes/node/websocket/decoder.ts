@@ -17,12 +17,17 @@
 //   - close codes: 1000–1003, 1007–1011, 3000–4999                   → else 1002
 //
 // States: header (2 bytes) → length16 (2) | length64 (8) → mask (4) → payload (n) → header.
-// A field split across pushes is gathered in a small scratch buffer; a payload that lies
-// whole inside one chunk is unmasked in place and handed out as a view (no copy), one that
-// spans chunks is gathered into a single allocation of its exact length. Messages are
-// assembled from data frames by `MessageAssembler` (message.ts).
+// A payload that lies whole inside one chunk is unmasked in place and handed out as a view
+// (no copy); one that spans chunks is gathered into a buffer that grows with what arrived
+// and ends at the payload's exact length.
+// Messages are assembled from data frames by `MessageAssembler` (message.ts).
+//
+// Memory: every open WebSocket holds one decoder for its whole life, mostly idle. So it holds
+// no buffer of its own while idle: the fixed-size fields (header, length, mask) are gathered
+// byte by byte into numbers, split across pushes or not, the mask stays a number, no chunk is
+// kept once pushed, and the assembler for fragmented messages exists only while one is open.
 
-import { closeEvent, fail } from "./frame-events.js";
+import { closeEvent, fail, strictUtf8 } from "./frame-events.js";
 import type { FrameEvent } from "./frame-events.js";
 import { MessageAssembler } from "./message.js";
 import { CloseCode, MAX_CONTROL_PAYLOAD, Opcode, unmaskInPlace } from "./protocol.js";
@@ -38,24 +43,32 @@ type State = "header" | "length16" | "length64" | "mask" | "payload" | "finished
 
 const NO_EVENTS: readonly FrameEvent[] = Object.freeze([]);
 const EMPTY = new Uint8Array(0);
+/** First size of a buffer gathering a payload that spans pushes (see `room`). */
+const GATHER_START = 16 * 1024;
 
 export class FrameDecoder {
   private state: State = "header";
-  private readonly messages: MessageAssembler;
+  private readonly maxPayload: number;
+  private readonly maxFragments: number;
+  /** The fragmented message being assembled, while there is one. */
+  private messages: MessageAssembler | undefined = undefined;
 
-  // Where the current fixed-size field is read from (the chunk itself, or `scratch`).
-  private readonly scratch = new Uint8Array(8);
+  // The fixed-size field being read: how many of its bytes came so far, and their value in
+  // 16-bit pieces, big-endian (`f0` is bytes 0–1, … `f3` bytes 6–7). 16 bits, so that they
+  // always stay small integers: a field holding a full 32-bit value would be boxed in a heap
+  // number per decoder. The mask field's `f0`/`f1` stay untouched through its payload.
   private held = 0;
-  private fieldBytes: Uint8Array = EMPTY;
-  private fieldAt = 0;
+  private f0 = 0;
+  private f1 = 0;
+  private f2 = 0;
+  private f3 = 0;
 
   // The frame being read.
   private fin = false;
   private opcode = 0;
   private length = 0;
-  private readonly mask = new Uint8Array(4);
   /** Allocated only when a payload spans pushes. */
-  private gathered: Uint8Array | undefined;
+  private gathered: Uint8Array | undefined = undefined;
   private filled = 0;
 
   constructor(options: FrameDecoderOptions) {
@@ -66,7 +79,8 @@ export class FrameDecoder {
     if (!Number.isSafeInteger(maxFragments) || maxFragments < 1) {
       throw new RangeError(`maxFragments must be a positive integer, got ${maxFragments}`);
     }
-    this.messages = new MessageAssembler(maxPayload, maxFragments);
+    this.maxPayload = maxPayload;
+    this.maxFragments = maxFragments;
   }
 
   /** True once a close frame or an error ended the stream; later pushes are ignored. */
@@ -87,7 +101,7 @@ export class FrameDecoder {
         const available = chunk.length - pos;
         if (this.gathered === undefined && available >= this.length) {
           // The whole payload is here: unmask it where it lies.
-          unmaskInPlace(chunk, pos, this.length, this.mask, 0);
+          unmaskInPlace(chunk, pos, this.length, this.mask(), 0);
           // A text payload only needs a plain view for decoding; binary keeps the chunk's
           // own type (a Buffer on Node) through `subarray`.
           const view =
@@ -98,10 +112,10 @@ export class FrameDecoder {
           event = this.completeFrame(view);
         } else {
           if (available === 0) break;
-          const target = (this.gathered ??= new Uint8Array(this.length));
           const n = Math.min(this.length - this.filled, available);
+          const target = this.room(this.filled + n);
           target.set(chunk.subarray(pos, pos + n), this.filled);
-          unmaskInPlace(target, this.filled, n, this.mask, this.filled);
+          unmaskInPlace(target, this.filled, n, this.mask(), this.filled);
           this.filled += n;
           pos += n;
           if (this.filled < this.length) break;
@@ -110,8 +124,7 @@ export class FrameDecoder {
           event = this.completeFrame(target);
         }
       } else {
-        const need = this.state === "header" || this.state === "length16" ? 2 : this.state === "length64" ? 8 : 4;
-        const next = this.readField(chunk, pos, need);
+        const next = this.readField(chunk, pos);
         if (next < 0) break;
         pos = next;
         event = this.onField();
@@ -125,50 +138,83 @@ export class FrameDecoder {
   }
 
   /**
-   * Makes `need` bytes available at `fieldBytes[fieldAt]`, straight from `chunk` when they
-   * are all there, else through `scratch`. Returns the new position, or -1 when short.
+   * The buffer gathering a payload that spans pushes, with room for `needed` bytes. It grows
+   * with what arrived (doubling, up to the frame's length) rather than being allocated at the
+   * length the header claims: a client that announces a large frame and sends a byte pins a
+   * few kilobytes, not `maxPayload`. Once complete it is exactly the payload.
    */
-  private readField(chunk: Uint8Array, pos: number, need: number): number {
-    const available = chunk.length - pos;
-    if (this.held === 0 && available >= need) {
-      this.fieldBytes = chunk;
-      this.fieldAt = pos;
-      return pos + need;
+  private room(needed: number): Uint8Array {
+    const gathered = this.gathered;
+    if (gathered !== undefined && gathered.length >= needed) return gathered;
+    const size = Math.min(this.length, Math.max(needed, 2 * (gathered?.length ?? 0), GATHER_START));
+    const grown = new Uint8Array(size);
+    if (gathered !== undefined) grown.set(gathered.subarray(0, this.filled));
+    this.gathered = grown;
+    return grown;
+  }
+
+  /** The current frame's masking key: its four bytes big-endian in one (int32) number. */
+  private mask(): number {
+    return (this.f0 << 16) | this.f1;
+  }
+
+  /**
+   * Gathers the current state's field (2, 4 or 8 bytes) into `f0`…`f3`, wherever its bytes
+   * fall. Returns the new position, or -1 when the chunk ran out first.
+   */
+  private readField(chunk: Uint8Array, pos: number): number {
+    const state = this.state;
+    const need = state === "header" || state === "length16" ? 2 : state === "length64" ? 8 : 4;
+    let held = this.held;
+    if (held === 0) {
+      this.f0 = 0;
+      this.f1 = 0;
+      this.f2 = 0;
+      this.f3 = 0;
     }
-    const n = Math.min(need - this.held, available);
-    this.scratch.set(chunk.subarray(pos, pos + n), this.held);
-    this.held += n;
-    if (this.held < need) return -1;
+    const end = chunk.length;
+    while (held < need) {
+      if (pos >= end) {
+        this.held = held;
+        return -1;
+      }
+      const byte = chunk[pos++]!;
+      switch (held >> 1) {
+        case 0:
+          this.f0 = (this.f0 << 8) | byte;
+          break;
+        case 1:
+          this.f1 = (this.f1 << 8) | byte;
+          break;
+        case 2:
+          this.f2 = (this.f2 << 8) | byte;
+          break;
+        default:
+          this.f3 = (this.f3 << 8) | byte;
+      }
+      held++;
+    }
     this.held = 0;
-    this.fieldBytes = this.scratch;
-    this.fieldAt = 0;
-    return pos + n;
+    return pos;
   }
 
   /** Consumes the field just read; returns an event when the field completes a frame or fails. */
   private onField(): FrameEvent | undefined {
-    const b = this.fieldBytes;
-    const at = this.fieldAt;
     switch (this.state) {
       case "header":
-        return this.onHeader(b[at] ?? 0, b[at + 1] ?? 0);
+        return this.onHeader(this.f0 >>> 8, this.f0 & 0xff);
       case "length16":
-        this.length = ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
+        this.length = this.f0;
         return this.onLength();
       case "length64": {
-        const high = (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
-        const low = (((b[at + 4] ?? 0) << 24) | ((b[at + 5] ?? 0) << 16) | ((b[at + 6] ?? 0) << 8) | (b[at + 7] ?? 0)) >>> 0;
+        const high = this.f0 * 0x10000 + this.f1;
         if (high >= 0x80000000) return fail(CloseCode.protocolError, "invalid length");
         // Above 2^53 - 1 a JS number cannot hold it: far beyond any maxPayload anyway.
         if (high > 0x1fffff) return fail(CloseCode.messageTooBig, "message too big");
-        this.length = high * 0x100000000 + low;
+        this.length = high * 0x100000000 + this.f2 * 0x10000 + this.f3;
         return this.onLength();
       }
       case "mask":
-        this.mask[0] = b[at] ?? 0;
-        this.mask[1] = b[at + 1] ?? 0;
-        this.mask[2] = b[at + 2] ?? 0;
-        this.mask[3] = b[at + 3] ?? 0;
         if (this.length > 0) {
           this.state = "payload";
           return undefined;
@@ -204,9 +250,23 @@ export class FrameDecoder {
 
   /** The frame's length is known: a data frame is checked against the message before its bytes are read. */
   private onLength(): FrameEvent | undefined {
-    if (this.opcode < Opcode.close) {
-      const refused = this.messages.admit(this.opcode, this.fin, this.length);
-      if (refused !== undefined) return refused;
+    const opcode = this.opcode;
+    if (opcode < Opcode.close) {
+      const messages = this.messages;
+      if (messages !== undefined) {
+        const refused = messages.admit(opcode, this.fin, this.length);
+        if (refused !== undefined) return refused;
+      } else if (opcode === Opcode.continuation) {
+        return fail(CloseCode.protocolError, "continuation without a message");
+      } else if (this.length > this.maxPayload) {
+        return fail(CloseCode.messageTooBig, "message too big");
+      } else if (!this.fin) {
+        // A fragmented message starts: from here its fragments are counted and summed.
+        const assembler = new MessageAssembler(this.maxPayload, this.maxFragments);
+        const refused = assembler.admit(opcode, false, this.length);
+        if (refused !== undefined) return refused;
+        this.messages = assembler;
+      }
     }
     this.state = "mask";
     return undefined;
@@ -222,15 +282,30 @@ export class FrameDecoder {
         return { kind: "pong", data };
       case Opcode.close:
         return closeEvent(data);
-      default:
-        return this.messages.add(this.opcode, this.fin, data);
+      default: {
+        const messages = this.messages;
+        if (messages === undefined) return wholeMessage(this.opcode, data);
+        const event = messages.add(this.opcode, this.fin, data);
+        if (this.fin) this.messages = undefined; // the message is complete (or failed)
+        return event;
+      }
     }
   }
 
   private finish(): void {
     this.state = "finished";
-    this.messages.discard();
+    this.messages?.discard();
+    this.messages = undefined;
     this.gathered = undefined;
-    this.fieldBytes = EMPTY;
+  }
+}
+
+/** An unfragmented message: no state to keep, no copy. */
+function wholeMessage(opcode: number, data: Uint8Array): FrameEvent {
+  if (opcode === Opcode.binary) return { kind: "message", data };
+  try {
+    return { kind: "message", data: strictUtf8.decode(data) };
+  } catch {
+    return fail(CloseCode.invalidPayload, "invalid UTF-8");
   }
 }

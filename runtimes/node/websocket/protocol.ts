@@ -56,35 +56,36 @@ export function isSendableCloseCode(code: number): boolean {
 }
 
 /**
- * XORs `length` bytes of `bytes` from `at` with the 4-byte `mask`, in place. `phase` is how
- * many payload bytes came before `at` (mask position = phase mod 4), so a payload that
- * arrives in pieces is unmasked piece by piece.
+ * XORs `length` bytes of `bytes` from `at` with the 4-byte `mask` (its bytes big-endian in
+ * one number: the first key byte is the top 8 bits), in place. `phase` is how many payload
+ * bytes came before `at` (mask position = phase mod 4), so a payload that arrives in pieces
+ * is unmasked piece by piece.
  */
-export function unmaskInPlace(bytes: Uint8Array, at: number, length: number, mask: Uint8Array, phase: number): void {
+export function unmaskInPlace(bytes: Uint8Array, at: number, length: number, mask: number, phase: number): void {
+  if (mask === 0) return;
   let i = 0;
   if (length >= 64) {
     // A word at a time over the 4-byte aligned middle: several times faster than bytes.
     const start = bytes.byteOffset + at;
     const lead = (4 - (start & 3)) & 3;
-    for (; i < lead; i++) bytes[at + i] = (bytes[at + i] ?? 0) ^ (mask[(phase + i) & 3] ?? 0);
+    for (; i < lead; i++) bytes[at + i] = (bytes[at + i] ?? 0) ^ keyByte(mask, phase + i);
     const words = (length - lead) >>> 2;
     const p = phase + lead;
-    const k0 = mask[p & 3] ?? 0;
-    const k1 = mask[(p + 1) & 3] ?? 0;
-    const k2 = mask[(p + 2) & 3] ?? 0;
-    const k3 = mask[(p + 3) & 3] ?? 0;
+    const k0 = keyByte(mask, p);
+    const k1 = keyByte(mask, p + 1);
+    const k2 = keyByte(mask, p + 2);
+    const k3 = keyByte(mask, p + 3);
     // The word whose bytes in memory order are k0 k1 k2 k3.
     const key = LITTLE_ENDIAN ? k0 | (k1 << 8) | (k2 << 16) | (k3 << 24) : (k0 << 24) | (k1 << 16) | (k2 << 8) | k3;
-    if (key === 0) return;
     const view = new Uint32Array(bytes.buffer, start + lead, words);
     for (let w = 0; w < words; w++) view[w] = (view[w] ?? 0) ^ key;
     i = lead + words * 4;
   }
   // Short payloads and the tail: four bytes per turn with the mask rotated to line up.
-  const m0 = mask[(phase + i) & 3] ?? 0;
-  const m1 = mask[(phase + i + 1) & 3] ?? 0;
-  const m2 = mask[(phase + i + 2) & 3] ?? 0;
-  const m3 = mask[(phase + i + 3) & 3] ?? 0;
+  const m0 = keyByte(mask, phase + i);
+  const m1 = keyByte(mask, phase + i + 1);
+  const m2 = keyByte(mask, phase + i + 2);
+  const m3 = keyByte(mask, phase + i + 3);
   let k = at + i;
   const end = at + length;
   for (; k + 4 <= end; k += 4) {
@@ -96,6 +97,11 @@ export function unmaskInPlace(bytes: Uint8Array, at: number, length: number, mas
   if (k < end) bytes[k] = (bytes[k] ?? 0) ^ m0;
   if (k + 1 < end) bytes[k + 1] = (bytes[k + 1] ?? 0) ^ m1;
   if (k + 2 < end) bytes[k + 2] = (bytes[k + 2] ?? 0) ^ m2;
+}
+
+/** Byte `position mod 4` of a big-endian masking key. */
+function keyByte(mask: number, position: number): number {
+  return (mask >>> (24 - ((position & 3) << 3))) & 0xff;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

@@ -7,6 +7,7 @@ import type { WirePacket } from "../../../src/engine/contract.js";
 import type {
   EngineCloseReason,
   EngineSocketEvents,
+  EngineSocketHandler,
   EngineSocketState,
   HandshakeRequest,
   SendOptions,
@@ -36,6 +37,7 @@ export class FakeConn implements EngineConnection {
   options: Array<SendOptions | undefined> = [];
   closeCalls = 0;
   private readonly events = new Listeners<EngineSocketEvents>();
+  private handler: EngineSocketHandler | undefined;
 
   constructor(
     readonly id: string,
@@ -61,12 +63,35 @@ export class FakeConn implements EngineConnection {
     if (this.readyState === "closed") return;
     this.closeCalls++;
     this.readyState = "closed";
-    this.events.emit("close", "forced close");
+    this.emitClose("forced close");
   }
 
   on<K extends keyof EngineSocketEvents>(event: K, listener: EngineSocketEvents[K]): this {
     this.events.on(event, listener);
     return this;
+  }
+
+  /** The Client's direct link: heard before the `on()` listeners, as the real EngineSocket does. */
+  setHandler(handler: EngineSocketHandler): void {
+    if (this.handler !== undefined) throw new Error("already has a handler");
+    this.handler = handler;
+  }
+
+  private emitMessage(data: string | Uint8Array): void {
+    this.handler?.onMessage(data);
+    this.events.emit("message", data);
+  }
+
+  private emitClose(reason: EngineCloseReason, description?: string): void {
+    const handler = this.handler;
+    this.handler = undefined;
+    if (description === undefined) {
+      handler?.onClose(reason);
+      this.events.emit("close", reason);
+    } else {
+      handler?.onClose(reason, description);
+      this.events.emit("close", reason, description);
+    }
   }
 
   /**
@@ -77,7 +102,7 @@ export class FakeConn implements EngineConnection {
     for (const message of messages) {
       if (typeof message === "string" && !message.startsWith("4")) throw new Error(`not a message packet: ${message}`);
       const data = typeof message === "string" ? message.slice(1) : message;
-      this.events.emit("message", data);
+      this.emitMessage(data);
     }
   }
 
@@ -85,8 +110,7 @@ export class FakeConn implements EngineConnection {
   drop(reason: EngineCloseReason, description?: string): void {
     if (this.readyState === "closed") return;
     this.readyState = "closed";
-    if (description === undefined) this.events.emit("close", reason);
-    else this.events.emit("close", reason, description);
+    this.emitClose(reason, description);
   }
 
   /** Returns what was sent since the last call, and forgets it (options and packets too). */

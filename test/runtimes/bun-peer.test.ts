@@ -1,0 +1,263 @@
+// The Bun shim's peer, driven through the handler's websocket callbacks with a scripted
+// ServerWebSocket (no Bun process): what the core sends to the socket whose callback is
+// running goes straight out (Bun has it corked); what it sends to other sockets waits for the
+// end of the turn and leaves in one cork per socket, in order; and backpressure keeps its
+// meaning: -1 and an over-full turn answer false until drained, a dropped message closes.
+import { describe, expect, it } from "vitest";
+import type { UpgradeVerdict, WebSocketConnection, WebSocketPeer, WirePacket } from "../../src/engine/contract.js";
+import { BunPeer, type BunWebSocket, handler } from "../../runtimes/bun.js";
+import type { HostedEngine } from "../../runtimes/shared/engine-host.js";
+
+type Accepted = Extract<UpgradeVerdict, { kind: "accept" }>;
+
+/** A ServerWebSocket that records each write: what was sent, and in which cork. */
+class ScriptedSocket implements BunWebSocket {
+  readonly data: BunPeer;
+  /** Each write as Bun would make it: the messages of one cork together, others alone. */
+  writes: Array<Array<string | Uint8Array>> = [];
+  closedWith: [number | undefined, string | undefined] | undefined;
+  /** What `send` answers for a message (default: its length, or 0 when empty). */
+  status: (data: string | Uint8Array) => number = (data) => (typeof data === "string" ? data.length : data.byteLength);
+  private corked: Array<string | Uint8Array> | undefined;
+
+  constructor(data: BunPeer) {
+    this.data = data;
+  }
+
+  send(data: string | Uint8Array): number {
+    if (this.corked !== undefined) this.corked.push(data);
+    else this.writes.push([data]);
+    return this.status(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.closedWith ??= [code, reason];
+  }
+
+  cork(callback: (ws: BunWebSocket) => void): void {
+    this.corked = [];
+    try {
+      callback(this);
+    } finally {
+      if (this.corked.length > 0) this.writes.push(this.corked);
+      this.corked = undefined;
+    }
+  }
+
+  get sent(): Array<string | Uint8Array> {
+    return this.writes.flat();
+  }
+}
+
+/** The core's side of one socket, scripted by the test. */
+interface Side {
+  peer: WebSocketPeer;
+  onMessage: (data: string | Uint8Array) => void;
+  drains: number;
+  closes: string[];
+}
+
+function setupBun() {
+  const engine: HostedEngine = {
+    options: { maxHttpBufferSize: 1000 },
+    handles: () => true,
+    handleRequest: () => Promise.reject(new Error("not in these tests")),
+    requestAborted() {},
+    handleUpgrade: () => Promise.reject(new Error("not in these tests")),
+    useClock() {},
+    tick() {},
+  };
+  const bun = handler(engine).websocket;
+  const open = (): { ws: ScriptedSocket; side: Side } => {
+    const side: Side = { peer: undefined as unknown as WebSocketPeer, onMessage: () => {}, drains: 0, closes: [] };
+    const accepted: Accepted = {
+      kind: "accept",
+      open(peer): WebSocketConnection {
+        side.peer = peer;
+        peer.send([{ data: "0open" }]);
+        return {
+          message: (data) => side.onMessage(data),
+          drained: () => side.drains++,
+          closed: (code, reason) => side.closes.push(`${code} ${reason}`),
+        };
+      },
+    };
+    const ws = new ScriptedSocket(new BunPeer(accepted));
+    bun.open(ws);
+    return { ws, side };
+  };
+  return { bun, open };
+}
+
+const packet = (data: string | Uint8Array): WirePacket => ({ data });
+const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe("the Bun peer's writes", () => {
+  it("sends the open packet at once, inside Bun's own cork of `open`", () => {
+    const { open } = setupBun();
+    const { ws } = open();
+    expect(ws.writes).toEqual([["0open"]]);
+  });
+
+  it("writes what goes to the socket whose message is handled at once, and other sockets' packets at the end of the turn, one cork each", async () => {
+    const { bun, open } = setupBun();
+    const a = open();
+    const b = open();
+    const c = open();
+    a.side.onMessage = (data) => {
+      a.side.peer.send([packet(`reply ${String(data)}`)]);
+      b.side.peer.send([packet(`news ${String(data)}`)]);
+      c.side.peer.send([packet(`news ${String(data)}`), packet("second frame")]);
+    };
+    bun.message(a.ws, "1");
+    bun.message(a.ws, "2");
+    expect(a.ws.writes.slice(1)).toEqual([["reply 1"], ["reply 2"]]);
+    expect(b.ws.writes.slice(1)).toEqual([]);
+    await endOfTurn();
+    expect(b.ws.writes.slice(1)).toEqual([["news 1", "news 2"]]);
+    expect(c.ws.writes.slice(1)).toEqual([["news 1", "second frame", "news 2", "second frame"]]);
+    expect(a.ws.writes).toHaveLength(3);
+  });
+
+  it("keeps order when a socket with packets waiting for the turn's end gets a direct send", async () => {
+    const { bun, open } = setupBun();
+    const a = open();
+    const b = open();
+    a.side.onMessage = () => b.side.peer.send([packet("queued")]);
+    b.side.onMessage = () => b.side.peer.send([packet("direct")]);
+    bun.message(a.ws, "x");
+    await Promise.resolve(); // the microtasks after a's message: b is not being handled
+    bun.message(b.ws, "y");
+    expect(b.ws.sent.slice(1)).toEqual(["queued", "direct"]);
+    await endOfTurn();
+    expect(b.ws.sent.slice(1)).toEqual(["queued", "direct"]);
+  });
+
+  it("a send from outside any callback waits for the turn's end, except to the socket handled last", async () => {
+    const { bun, open } = setupBun();
+    const a = open();
+    const b = open();
+    bun.message(a.ws, "x");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    // A timer's sends: b's wait and leave together; a's (handled last) go straight out, in order.
+    b.side.peer.send([packet("b1")]);
+    a.side.peer.send([packet("a1")]);
+    b.side.peer.send([packet("b2")]);
+    expect(a.ws.writes.slice(1)).toEqual([["a1"]]);
+    expect(b.ws.writes.slice(1)).toEqual([]);
+    await endOfTurn();
+    expect(b.ws.writes.slice(1)).toEqual([["b1", "b2"]]);
+  });
+});
+
+describe("the Bun peer's backpressure", () => {
+  it("answers false once Bun reports -1, and tells the core only on Bun's drain", async () => {
+    const { bun, open } = setupBun();
+    const a = open();
+    const b = open();
+    b.ws.status = () => -1;
+    a.side.onMessage = () => b.side.peer.send([packet("x")]);
+    bun.message(a.ws, "go");
+    expect(b.side.peer.send([packet("y")])).toBe(true); // not yet written: no news from Bun
+    await endOfTurn();
+    expect(b.ws.writes.slice(1)).toEqual([["x", "y"]]);
+    expect(b.side.peer.send([packet("z")])).toBe(false);
+    await endOfTurn();
+    expect(b.side.drains).toBe(0);
+    b.ws.status = () => 1;
+    bun.drain(b.ws);
+    expect(b.side.drains).toBe(1);
+    bun.drain(b.ws); // not congested any more: nothing to report
+    expect(b.side.drains).toBe(1);
+    expect(b.ws.sent.slice(1)).toEqual(["x", "y", "z"]);
+  });
+
+  it("answers false when one turn queues more than 1 MiB, and drained once it is written", async () => {
+    const { open } = setupBun();
+    const { ws, side } = open();
+    open(); // another socket's callback runs: Bun no longer has this one corked
+    const big = new Uint8Array(700 * 1024);
+    expect(side.peer.send([packet(big)])).toBe(true);
+    expect(side.peer.send([packet(big)])).toBe(false);
+    expect(side.drains).toBe(0);
+    await endOfTurn();
+    expect(ws.writes.slice(1)).toEqual([[big, big]]);
+    expect(side.drains).toBe(1);
+  });
+
+  it("closes with 1011 when Bun drops a message, and sends nothing after it", async () => {
+    const { open } = setupBun();
+    const { ws, side } = open();
+    open(); // another socket's callback runs: Bun no longer has this one corked
+    ws.status = (data) => (data === "lost" ? 0 : 1);
+    side.peer.send([packet("kept"), packet("lost"), packet("never")]);
+    await endOfTurn();
+    expect(ws.sent.slice(1)).toEqual(["kept", "lost"]);
+    expect(ws.closedWith).toEqual([1011, "send failed"]);
+    expect(side.peer.send([packet("after")])).toBe(true);
+    await endOfTurn();
+    expect(ws.sent.slice(1)).toEqual(["kept", "lost"]);
+  });
+
+  it("closes with 1011 as well when a direct send, during the socket's own message, is dropped", () => {
+    const { bun, open } = setupBun();
+    const { ws, side } = open();
+    ws.status = (data) => (data === "lost" ? 0 : 1);
+    side.onMessage = () => side.peer.send([packet("lost"), packet("never")]);
+    bun.message(ws, "x");
+    expect(ws.sent.slice(1)).toEqual(["lost"]);
+    expect(ws.closedWith).toEqual([1011, "send failed"]);
+  });
+
+  it("answers false for a direct send that Bun reports -1 for", () => {
+    const { bun, open } = setupBun();
+    const { ws, side } = open();
+    ws.status = () => -1;
+    const answers: boolean[] = [];
+    side.onMessage = () => answers.push(side.peer.send([packet("reply")]));
+    bun.message(ws, "x");
+    expect(answers).toEqual([false]);
+    bun.drain(ws);
+    expect(side.drains).toBe(1);
+  });
+
+  it("does not take Bun's 0 for an empty message as a drop", async () => {
+    const { open } = setupBun();
+    const { ws, side } = open();
+    open(); // another socket's callback runs: Bun no longer has this one corked
+    side.peer.send([packet(""), packet(new Uint8Array(0)), packet("after")]);
+    await endOfTurn();
+    expect(ws.sent.slice(1)).toEqual(["", new Uint8Array(0), "after"]);
+    expect(ws.closedWith).toBeUndefined();
+  });
+});
+
+describe("closing a Bun peer", () => {
+  it("sends what is queued before the close frame", async () => {
+    const { open } = setupBun();
+    const { ws, side } = open();
+    open(); // another socket's callback runs: Bun no longer has this one corked
+    side.peer.send([packet("last words"), packet("1")]);
+    side.peer.close(1000, "bye");
+    expect(ws.sent.slice(1)).toEqual(["last words", "1"]);
+    expect(ws.closedWith).toEqual([1000, "bye"]);
+  });
+
+  it("drops what is queued when the client is gone, and tells the core once", async () => {
+    const { bun, open } = setupBun();
+    const { ws, side } = open();
+    open(); // another socket's callback runs: Bun no longer has this one corked
+    side.peer.send([packet("unsent")]);
+    bun.close(ws, 1006, "");
+    await endOfTurn();
+    expect(ws.sent.slice(1)).toEqual([]);
+    expect(side.closes).toEqual(["1006 "]);
+    expect(side.peer.send([packet("late")])).toBe(true);
+  });
+
+  it("refuses a socket that the application's own fetch upgraded", () => {
+    const { bun } = setupBun();
+    const foreign = { data: {} } as unknown as BunWebSocket;
+    expect(() => bun.open(foreign)).toThrow(TypeError);
+  });
+});
