@@ -1,6 +1,6 @@
 // unio codec vs the official socket.io-parser + engine.io-parser, and vs the JSON floor.
 //
-//   node bench/run.mjs codec [--quick] [--wall] [--rounds N] [--ms N] [small|object|ack|binary|polling...]
+//   node scripts/run-ts.mjs bench/codec.bench.ts [--quick] [--wall] [--rounds N] [--ms N] [small|object|ack|binary|polling...]
 //   (npm run bench does the same)
 //
 // Every case measures the FULL path of one side of a connection:

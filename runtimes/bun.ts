@@ -58,11 +58,14 @@ export interface HandlerOptions {
 export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandler {
   const engine = timedEngineOf(io);
   const fallback = options.fetch;
+  const longPoll = longPollTimeout(engine.options.pingInterval, engine.options.pingTimeout);
   return {
     fetch(request, server) {
       if (!engine.handles(pathAndQuery(request.url))) return fallback ? fallback(request, server) : notFound();
-      // Bun's default 10 s idle timeout would cut a long poll the core parks for a ping interval.
-      server.timeout(request, 0);
+      // Bun's default 10 s idle timeout would cut a long poll the core parks for a ping
+      // interval. Only a GET is parked: a POST keeps Bun's timeout, so that a body trickling
+      // in (or never coming) cannot hold its connection forever.
+      if (request.method === "GET") server.timeout(request, longPoll);
       const connection = { remoteAddress: server.requestIP(request)?.address ?? "" };
       return handleFetch(engine, request, connection, (accepted) =>
         server.upgrade(request, { data: new BunPeer(accepted) }) ? undefined : handshakeRefused(),
@@ -89,6 +92,19 @@ export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandle
       },
     },
   };
+}
+
+/** Bun's longest per-request idle timeout, in seconds. */
+const BUN_MAX_TIMEOUT = 255;
+
+/**
+ * The idle timeout of a GET, in seconds: a parked poll is answered at the latest with the
+ * next ping (`pingInterval`), and a client gone silent is dropped by the core after
+ * `pingTimeout` more; a few seconds' margin on top. 0 (none) when that is beyond Bun's limit.
+ */
+export function longPollTimeout(pingInterval: number, pingTimeout: number): number {
+  const seconds = Math.ceil((pingInterval + pingTimeout) / 1000) + 5;
+  return seconds > BUN_MAX_TIMEOUT ? 0 : seconds;
 }
 
 const FOREIGN_SOCKET =

@@ -1,6 +1,6 @@
 // The web-standard path shared by the Deno, Bun and Cloudflare shims: `Request` in,
 // `Response` out, a standard WebSocket as a peer, and `setTimeout` as the core's clock.
-export { type ConnectionInfo, handshakeRefused, notFound, pathAndQuery, readBody, toEngineRequest, toResponse } from "./fetch/request.js";
+export { type BodyProgress, type ConnectionInfo, type FetchEngineRequest, handshakeRefused, notFound, pathAndQuery, readBody, toEngineRequest, toResponse } from "./fetch/request.js";
 export { type PeerOptions, type StandardWebSocket, webSocketPeer } from "./fetch/websocket-peer.js";
 export { type TimerClock, timerClock } from "./shared/clock.js";
 // `FetchEngine` is the name this path has always given the engine slice it drives.

@@ -57,7 +57,11 @@ export async function handleFetch(
     const verdict = await engine.handleUpgrade(req);
     return verdict.kind === "reject" ? toResponse(verdict.response) : upgrade(verdict);
   }
-  if (req.method !== "GET") return toResponse(await engine.handleRequest(req));
+  if (req.method !== "GET") {
+    const response = await engine.handleRequest(req);
+    req.releaseBody(); // answered before its body ended (or without reading it): let it go
+    return toResponse(response);
+  }
   const signal = request.signal;
   const onAbort = (): void => engine.requestAborted(req);
   const pending = engine.handleRequest(req);

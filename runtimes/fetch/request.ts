@@ -22,20 +22,58 @@ export function pathAndQuery(url: string): string {
   return path < 0 ? "/" : url.slice(path);
 }
 
-export function toEngineRequest(request: Request, info: ConnectionInfo): EngineRequest {
+/** The core's view of a `Request`, plus a way to let go of a body the core left unread. */
+export interface FetchEngineRequest extends EngineRequest {
+  /**
+   * Called once the core answered: a body it did not read to its end (answered before all of
+   * it arrived, or without reading it) is cancelled, so the runtime can drop the connection
+   * instead of waiting for a body that may never end. Errors are ignored.
+   */
+  releaseBody(): void;
+}
+
+/** How far the core got with a request's body. */
+export interface BodyProgress {
+  /** The body was read to its end (or refused, and cancelled already). */
+  done: boolean;
+  /** The reader of a streamed (chunked) body while it is being read. */
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+}
+
+export function toEngineRequest(request: Request, info: ConnectionInfo): FetchEngineRequest {
   const headers: Record<string, string> = {};
   // Headers iterate with lower-case names and repeated fields already joined by ", ".
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  const progress: BodyProgress = { done: false, reader: undefined };
   return {
     method: request.method,
     url: pathAndQuery(request.url),
     headers,
     remoteAddress: info.remoteAddress,
     secure: info.secure ?? request.url.startsWith("https:"),
-    readBody: (limit, kind) => readBody(request, limit, kind),
+    readBody: (limit, kind) => readBody(request, limit, kind, progress),
+    releaseBody: () => releaseBody(request, progress),
   };
+}
+
+function releaseBody(request: Request, progress: BodyProgress): void {
+  if (progress.done) return;
+  progress.done = true;
+  if (progress.reader !== undefined) cancel(progress.reader);
+  // Never read: cancel the stream itself. (A body the runtime is reading whole for `text()`
+  // is locked to it; the runtime ends that read with the connection.)
+  else if (!request.bodyUsed && request.body !== null) cancel(request.body);
+}
+
+/** Cancels a stream or reader, ignoring a failure (the client may have gone already). */
+function cancel(stream: { cancel(): Promise<void> }): void {
+  try {
+    stream.cancel().catch(ignore);
+  } catch {
+    // A runtime that throws instead of rejecting.
+  }
 }
 
 /**
@@ -50,20 +88,24 @@ export async function readBody(
   request: Request,
   limit: number,
   kind: "text" | "bytes",
+  progress: BodyProgress = { done: false, reader: undefined },
 ): Promise<string | Uint8Array | undefined> {
   const header = request.headers.get("content-length");
   const declared = header === null ? Number.NaN : Number(header);
   const body = request.body;
   if (declared > limit) {
-    if (body !== null) body.cancel().catch(ignore);
+    progress.done = true;
+    if (body !== null) cancel(body);
     return undefined;
   }
   if (declared >= 0 || body === null) {
     if (kind === "bytes") {
       const bytes = new Uint8Array(await request.arrayBuffer());
+      progress.done = true;
       return bytes.byteLength > limit ? undefined : bytes;
     }
     const text = await request.text();
+    progress.done = true;
     // A runtime that let more through than the header said: refuse it still (UTF-16 units
     // never outnumber UTF-8 bytes, so this never refuses a body within the cap).
     return text.length > limit ? undefined : text;
@@ -71,16 +113,23 @@ export async function readBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
+  progress.reader = reader;
   for (;;) {
     const step = await reader.read();
     if (step.done) break;
     size += step.value.byteLength;
     if (size > limit) {
-      reader.cancel().catch(ignore);
+      progress.done = true;
+      cancel(reader);
       return undefined;
     }
     chunks.push(step.value);
   }
+  // Released meanwhile (`releaseBody` cancelled the reader, which ends the stream): what came
+  // is not the whole body.
+  if (progress.done) throw new Error("the request body was released before its end");
+  progress.done = true;
+  progress.reader = undefined;
   return kind === "text" ? decodeText(chunks) : concat(chunks, size);
 }
 

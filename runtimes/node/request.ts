@@ -109,19 +109,27 @@ export function answer(engine: HostedEngine, req: IncomingMessage, res: ServerRe
     if (!res.writableEnded) engine.requestAborted(request);
   });
   engine.handleRequest(request).then(
-    (response) => write(res, response, request.bodyRefused),
+    // A body refused, or not yet all here (the core answers a POST whose session ended
+    // without waiting for a body that may never end): the connection goes with the response.
+    (response) => write(req, res, response, request.bodyRefused || !req.complete),
     (error: unknown) => {
       // A bug in the core must not take the process down with an unhandled rejection.
       console.error("unio: handleRequest failed", error);
-      write(res, { status: 500, headers: {}, body: "" }, true);
+      write(req, res, { status: 500, headers: {}, body: "" }, true);
     },
   );
 }
 
-function write(res: ServerResponse, response: EngineResponse, closeAfter: boolean): void {
+function write(req: IncomingMessage, res: ServerResponse, response: EngineResponse, closeAfter: boolean): void {
   if (res.writableEnded || res.destroyed) return;
-  // A refused body may still be arriving: end the connection rather than read it all.
-  const headers = closeAfter ? { ...response.headers, Connection: "close" } : response.headers;
-  res.writeHead(response.status, headers);
+  if (!closeAfter) {
+    res.writeHead(response.status, response.headers);
+    res.end(response.body);
+    return;
+  }
+  // The rest of the body is not read: say the connection ends, and end it once the response
+  // is out, rather than let Node drain a body that may be large or never finish.
+  res.writeHead(response.status, { ...response.headers, Connection: "close" });
+  res.once("finish", () => req.destroy());
   res.end(response.body);
 }

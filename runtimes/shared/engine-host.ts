@@ -6,7 +6,12 @@ import type { Clock, EngineRequest, EngineResponse, UpgradeVerdict } from "../..
 
 /** The slice of `EngineServer` that a shim drives. */
 export interface HostedEngine {
-  readonly options: { readonly maxHttpBufferSize: number };
+  readonly options: {
+    readonly maxHttpBufferSize: number;
+    /** Bun sizes a long poll's idle timeout from these two. */
+    readonly pingInterval: number;
+    readonly pingTimeout: number;
+  };
   /** Whether a request target (`/path?query`) is under the engine's path. */
   handles(url: string): boolean;
   /** Answers a polling or preflight request; a parked long poll stays pending until the core releases it. */

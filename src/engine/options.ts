@@ -2,6 +2,7 @@
 // misconfiguration throws at once (local misuse) instead of surfacing as odd wire behaviour.
 
 import { defaultGenerateId } from "./id.js";
+import type { EngineErrorReporter } from "./report.js";
 import type { CorsOptions, EngineOptions, HandshakeRequest, TransportName } from "./types.js";
 
 /** `EngineOptions` after defaults; `clock` is not kept here (see `EngineServer.useClock`). */
@@ -18,6 +19,7 @@ export interface ResolvedEngineOptions {
   readonly cors: CorsOptions | undefined;
   readonly allowRequest: ((req: HandshakeRequest) => boolean | string | Promise<boolean | string>) | undefined;
   readonly generateId: () => string;
+  readonly onError: EngineErrorReporter | undefined;
 }
 
 const TRANSPORTS: readonly TransportName[] = ["polling", "websocket"];
@@ -54,6 +56,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedEngineOptio
     cors: options.cors,
     allowRequest: maybeFunction("allowRequest", options.allowRequest),
     generateId: maybeFunction("generateId", options.generateId) ?? defaultGenerateId,
+    onError: maybeFunction("onError", options.onError),
   };
 }
 

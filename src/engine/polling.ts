@@ -16,6 +16,10 @@
 //   reference says "ok" to data it threw away.
 // - an accepted POST: 200 "ok" as text/html (the reference's choice, against old IE download
 //   dialogs).
+// - a POST whose body is still arriving when the session ends, or moves to websocket, is
+//   answered at once (`{"code":1,…}` / `{"code":3,…}`, what it would get had its body just
+//   ended) instead of when the body ends, which may be never: the reference destroys such a
+//   request. A shim that answers a request it has not read to the end closes its connection.
 
 import { decodePayload } from "../codec/index.js";
 import type { EnginePacket } from "../codec/index.js";
@@ -33,6 +37,13 @@ export interface ParkedPoll {
   readonly resolve: (response: EngineResponse) => void;
 }
 
+/** A POST whose body is being read: the shim holds the HTTP response, we hold its resolver. */
+export interface PendingPost {
+  readonly req: EngineRequest;
+  readonly cors: Headers;
+  readonly resolve: (response: EngineResponse) => void;
+}
+
 const PAYLOAD_TYPE = "text/plain; charset=UTF-8";
 const OK_TYPE = "text/html";
 const utf8 = new TextDecoder();
@@ -41,7 +52,7 @@ export class Polling {
   /** The parked GET, if any. */
   parked: ParkedPoll | undefined = undefined;
   /** The POST whose body is being read, if any. */
-  posting: EngineRequest | undefined = undefined;
+  posting: PendingPost | undefined = undefined;
 
   /** Answers the parked GET with `body` (a polling payload). */
   answer(body: string): void {
@@ -58,10 +69,21 @@ export class Polling {
     return emptyResponse(500, cors);
   }
 
+  /**
+   * The session ended (code 1) or moved to websocket (code 3) while a POST body was still
+   * arriving: answer the POST now, so that the shim can let its connection go.
+   */
+  dropPost(code: 1 | 3): void {
+    const posting = this.posting;
+    if (posting === undefined) return;
+    this.posting = undefined;
+    posting.resolve(errorResponse(code, posting.cors));
+  }
+
   /** The shim saw `req` go away unanswered: if it is one of ours, the transport failed. */
   aborted(session: EngineSocket, req: EngineRequest): void {
     if (this.parked?.req === req) session.transportError("poll connection closed prematurely");
-    else if (this.posting === req) {
+    else if (this.posting?.req === req) {
       this.posting = undefined;
       session.transportError("data request connection closed prematurely");
     }
@@ -79,7 +101,7 @@ export class Polling {
     });
   }
 
-  private async post(session: EngineSocket, req: EngineRequest, cors: Headers): Promise<EngineResponse> {
+  private post(session: EngineSocket, req: EngineRequest, cors: Headers): EngineResponse | Promise<EngineResponse> {
     if (this.posting !== undefined) {
       session.transportError("data request overlap from client");
       return emptyResponse(400, cors);
@@ -88,18 +110,29 @@ export class Polling {
       session.transportError("invalid content");
       return emptyResponse(400, cors);
     }
-    this.posting = req;
+    // Answered by `receive` once the body is read, or earlier by `dropPost`: the first wins.
+    return new Promise((resolve) => {
+      const posting: PendingPost = { req, cors, resolve };
+      this.posting = posting;
+      void this.receive(session, posting).then(resolve);
+    });
+  }
+
+  /** Reads the body of `posting` and hands its packets to the session. */
+  private async receive(session: EngineSocket, posting: PendingPost): Promise<EngineResponse> {
+    const { req, cors } = posting;
     let body: string | Uint8Array | undefined;
     try {
       body = await req.readBody(session.maxPayload, "text");
     } catch {
-      if (this.posting === req) {
+      if (this.posting === posting) {
         this.posting = undefined;
         session.transportError("data request failed");
       }
       return emptyResponse(400, cors);
     }
-    if (this.posting !== req) return errorResponse(1, cors); // aborted meanwhile: the session is gone
+    // Aborted or dropped meanwhile: the answer has gone already (or nobody is left to read it).
+    if (this.posting !== posting) return errorResponse(1, cors);
     this.posting = undefined;
     // The session may have ended or moved to websocket while the body was on its way.
     if (session.isClosed()) return errorResponse(1, cors);

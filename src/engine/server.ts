@@ -146,7 +146,7 @@ export class EngineServer implements SessionHost {
       const decided = corsHeaders(this.options.cors, req, preflight);
       cors = isPromiseLike(decided) ? await decided : decided;
     } catch (error) {
-      reportError("the CORS origin function threw", error);
+      reportError(this.options.onError, "the CORS origin function threw", error);
       return this.refuse(req, 3, undefined);
     }
     if (preflight && cors !== undefined) return { status: 204, headers: cors, body: "" };
@@ -199,7 +199,7 @@ export class EngineServer implements SessionHost {
       const decided = corsHeaders(this.options.cors, req, false);
       cors = isPromiseLike(decided) ? await decided : decided;
     } catch (error) {
-      reportError("the CORS origin function threw", error);
+      reportError(this.options.onError, "the CORS origin function threw", error);
       return this.reject(req, 3, undefined);
     }
     const query = parseQuery(req.url);
@@ -307,7 +307,7 @@ export class EngineServer implements SessionHost {
         const decided = allowRequest(request);
         verdict = isPromiseLike(decided) ? await decided : decided;
       } catch (error) {
-        reportError("allowRequest threw", error);
+        reportError(this.options.onError, "allowRequest threw", error);
         verdict = false;
       }
       if (verdict !== true) return typeof verdict === "string" && verdict !== "" ? { code: 4, message: verdict } : { code: 4 };
@@ -322,7 +322,7 @@ export class EngineServer implements SessionHost {
     try {
       id = this.options.generateId();
     } catch (error) {
-      reportError("generateId threw", error);
+      reportError(this.options.onError, "generateId threw", error);
       return undefined;
     }
     if (typeof id !== "string" || id === "" || this.sessions.has(id)) return undefined;
@@ -361,7 +361,7 @@ export class EngineServer implements SessionHost {
     try {
       this.events.emit("connection", session);
     } catch (error) {
-      reportError('a "connection" listener threw', error);
+      reportError(this.options.onError, 'a "connection" listener threw', error);
     }
   }
 
@@ -387,7 +387,7 @@ export class EngineServer implements SessionHost {
     try {
       this.events.emit("connection_error", { request: req, code, message: message ?? ENGINE_ERRORS[code].message });
     } catch (error) {
-      reportError('a "connection_error" listener threw', error);
+      reportError(this.options.onError, 'a "connection_error" listener threw', error);
     }
   }
 }

@@ -571,6 +571,7 @@ export class EngineSocket implements WebSocketSink {
       delivered = buffered !== undefined;
       polling.answer(encodePollingPayload(buffered, CLOSE));
     }
+    polling?.dropPost(1);
     this.host.sessionClosed(this);
     // The goodbye took the buffer with it: "drain" before "close", as the reference orders them.
     if (delivered) this.emit("drain");
@@ -580,7 +581,7 @@ export class EngineSocket implements WebSocketSink {
       try {
         handler.onClose(reason, description);
       } catch (error) {
-        reportError("an Engine.IO close handler threw", error);
+        reportError(this.host.options.onError, "an Engine.IO close handler threw", error);
       }
     }
     this.emit("close", reason, description);
@@ -708,6 +709,7 @@ export class EngineSocket implements WebSocketSink {
     const polling = this.polling;
     this.polling = undefined;
     if (polling?.parked !== undefined) polling.answer(encodePollingPayload(undefined, NOOP));
+    polling?.dropPost(3);
     this.transportName = "websocket";
     this.peer = probe.peer;
     this.blocked = false;
@@ -742,7 +744,7 @@ export class EngineSocket implements WebSocketSink {
       try {
         handler.onMessage(data);
       } catch (error) {
-        reportError("an Engine.IO message handler threw", error);
+        reportError(this.host.options.onError, "an Engine.IO message handler threw", error);
       }
     }
     this.emit("message", data);
@@ -754,7 +756,7 @@ export class EngineSocket implements WebSocketSink {
     try {
       events.emit(event, ...args);
     } catch (error) {
-      reportError(`an Engine.IO "${event}" listener threw`, error);
+      reportError(this.host.options.onError, `an Engine.IO "${event}" listener threw`, error);
     }
   }
 }

@@ -72,6 +72,14 @@ export interface EngineOptions {
   allowRequest?: (req: HandshakeRequest) => boolean | string | Promise<boolean | string>;
   /** Session id source. Default: 15 random bytes from `crypto.getRandomValues`, base64url (20 chars). */
   generateId?: () => string;
+  /**
+   * Receives every exception thrown (or promise rejected) by application code the engine
+   * calls: `allowRequest`, the CORS origin function, `generateId`, and the listeners of the
+   * engine and of its sockets. The request or session goes on as if the callback had refused
+   * (a throwing `allowRequest` refuses with 403). Default: console.error. The Socket.IO
+   * `Server` passes its `onUserError` here (with no socket).
+   */
+  onError?: (error: unknown) => void;
   /** Time. Default: a stopped clock until a runtime shim attaches a real one. */
   clock?: Clock;
 }

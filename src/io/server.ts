@@ -127,7 +127,14 @@ export class Server<
         : (error, socket) =>
             onUserError(error, socket as Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined);
     this._generateId = engineOptions.generateId ?? defaultGenerateId;
-    this.engine = new EngineServer({ ...engineOptions, path: engineOptions.path ?? "/socket.io/" });
+    // What the engine's application callbacks throw (allowRequest, the CORS origin function,
+    // generateId) is user code like any other: it goes to onUserError, with no socket.
+    const report = this._report;
+    this.engine = new EngineServer({
+      ...engineOptions,
+      path: engineOptions.path ?? "/socket.io/",
+      onError: engineOptions.onError ?? ((error) => safeReport(report, error, undefined)),
+    });
     this.engine.on("connection", (conn) => {
       this._onconnection(conn);
     });

@@ -166,7 +166,7 @@ describe("engine host (runtimes/shared)", () => {
 
 function fakeEngine(): HostedEngine {
   return {
-    options: { maxHttpBufferSize: 1 },
+    options: { maxHttpBufferSize: 1, pingInterval: 25_000, pingTimeout: 20_000 },
     handles: () => true,
     handleRequest: () => Promise.reject(new Error("unused")),
     requestAborted: () => {},

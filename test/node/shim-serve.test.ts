@@ -119,6 +119,29 @@ describe("serve()", () => {
     expect(closes).toBe(1);
   });
 
+  it("answers a POST whose body never ends once its session is over, and closes its connection", async () => {
+    const engine = new EngineServer({ pingInterval: 60_000, pingTimeout: 60_000 });
+    running = await serve(engine, { port: 0, hostname: "127.0.0.1" });
+    const handshake = await eventually(get(running.port, "/engine.io/?EIO=4&transport=polling"));
+    const sid = (JSON.parse(handshake.body.slice(1)) as { sid: string }).sid;
+    // 100 bytes announced, 3 sent: the rest never comes.
+    const post = new RawClient(
+      running.port,
+      `POST /engine.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 100\r\n\r\n4hi`,
+    );
+    cleanups.push(() => post.socket.destroy());
+    await eventually(new Promise<void>((resolve) => {
+      const poll = (): void => (engine.clients.get(sid)?.pollingTransport?.posting !== undefined ? resolve() : void setImmediate(poll));
+      poll();
+    }), 5000, "the POST reaching the core");
+    engine.close(); // ends every session at once
+    const head = await eventually(post.head, 5000, "the POST's answer");
+    expect(head.startsWith("HTTP/1.1 400 ")).toBe(true);
+    expect(head.toLowerCase()).toContain("connection: close");
+    await eventually(post.ended, 5000, "the connection closing");
+    expect(post.rest.toString()).toContain('{"code":1,"message":"Session ID unknown"}');
+  });
+
   it("rejects when the port is taken", async () => {
     running = await serve(new EngineServer(), { port: 0, hostname: "127.0.0.1" });
     await expect(serve(new EngineServer(), { port: running.port, hostname: "127.0.0.1" })).rejects.toThrow(/EADDRINUSE/);

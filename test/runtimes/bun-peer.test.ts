@@ -5,7 +5,7 @@
 // meaning: -1 and an over-full turn answer false until drained, a dropped message closes.
 import { describe, expect, it } from "vitest";
 import type { UpgradeVerdict, WebSocketConnection, WebSocketPeer, WirePacket } from "../../src/engine/contract.js";
-import { BunPeer, type BunWebSocket, handler } from "../../runtimes/bun.js";
+import { BunPeer, type BunServer, type BunWebSocket, handler } from "../../runtimes/bun.js";
 import type { HostedEngine } from "../../runtimes/shared/engine-host.js";
 
 type Accepted = Extract<UpgradeVerdict, { kind: "accept" }>;
@@ -59,7 +59,7 @@ interface Side {
 
 function setupBun() {
   const engine: HostedEngine = {
-    options: { maxHttpBufferSize: 1000 },
+    options: { maxHttpBufferSize: 1000, pingInterval: 25_000, pingTimeout: 20_000 },
     handles: () => true,
     handleRequest: () => Promise.reject(new Error("not in these tests")),
     requestAborted() {},
@@ -259,5 +259,44 @@ describe("closing a Bun peer", () => {
     const { bun } = setupBun();
     const foreign = { data: {} } as unknown as BunWebSocket;
     expect(() => bun.open(foreign)).toThrow(TypeError);
+  });
+});
+
+describe("the Bun handler's idle timeouts", () => {
+  /** Runs one request through `handler(engine).fetch` and returns the `server.timeout` calls it made. */
+  async function timeoutsFor(request: Request, pingInterval = 25_000, pingTimeout = 20_000): Promise<number[]> {
+    const engine: HostedEngine = {
+      options: { maxHttpBufferSize: 1000, pingInterval, pingTimeout },
+      handles: () => true,
+      handleRequest: async () => ({ status: 200, headers: {}, body: "ok" }),
+      requestAborted() {},
+      handleUpgrade: () => Promise.reject(new Error("not in these tests")),
+      useClock() {},
+      tick() {},
+    };
+    const timeouts: number[] = [];
+    const server: BunServer = {
+      upgrade: () => false,
+      requestIP: () => null,
+      timeout: (_request, seconds) => void timeouts.push(seconds),
+    };
+    await handler(engine).fetch(request, server);
+    return timeouts;
+  }
+  const url = "http://127.0.0.1/socket.io/?EIO=4&transport=polling&sid=abc";
+
+  it("gives a GET, which the core may park until the next ping, pingInterval + pingTimeout + 5 s", async () => {
+    expect(await timeoutsFor(new Request(url))).toEqual([50]);
+    expect(await timeoutsFor(new Request(url), 1000, 500)).toEqual([7]);
+  });
+
+  it("leaves a POST under Bun's own idle timeout, so that a body that stops coming is cut", async () => {
+    expect(await timeoutsFor(new Request(url, { method: "POST", body: "4hi" }))).toEqual([]);
+  });
+
+  it("disables the timeout of a GET only when the heartbeat outlasts Bun's 255 s limit", async () => {
+    expect(await timeoutsFor(new Request(url), 200_000, 51_000)).toEqual([0]);
+    expect(await timeoutsFor(new Request(url), 200_000, 50_000)).toEqual([255]);
+    expect(await timeoutsFor(new Request(url), 200_000, 45_000)).toEqual([250]);
   });
 });

@@ -35,7 +35,7 @@ function answer(status: number, body: string | Uint8Array): EngineResponse {
 }
 
 export class EchoEngine implements FetchEngine {
-  readonly options = { maxHttpBufferSize: LIMIT };
+  readonly options = { maxHttpBufferSize: LIMIT, pingInterval: 25_000, pingTimeout: 20_000 };
   private clock: Clock = { now: () => 0, schedule: () => {} };
   private onTick: Array<() => void> = [];
   private parked = new Map<EngineRequest, (response: EngineResponse) => void>();

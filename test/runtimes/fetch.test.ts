@@ -173,7 +173,7 @@ function fakeEngine() {
   let answer: (response: EngineResponse) => void = () => {};
   let verdict: UpgradeVerdict | undefined;
   const engine: FetchEngine = {
-    options: { maxHttpBufferSize: 1000 },
+    options: { maxHttpBufferSize: 1000, pingInterval: 25_000, pingTimeout: 20_000 },
     handles: (url) => url.startsWith("/socket.io/"),
     handleRequest(req: EngineRequest) {
       calls.push(`request ${req.method} ${req.url}`);
@@ -245,6 +245,61 @@ describe("handleFetch", () => {
     answer(ok);
     await pending;
     expect(calls).toEqual(["request GET /socket.io/?sid=1", "aborted /socket.io/?sid=1"]);
+  });
+
+  /** A chunked body that sends `first` and then nothing, ever; records whether it was cancelled. */
+  function endlessBody(first: string): { stream: ReadableStream<Uint8Array>; cancelled: () => boolean } {
+    let sent = false;
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return new Promise<void>(() => {}); // the rest never comes
+        sent = true;
+        controller.enqueue(encoder.encode(first));
+        return undefined;
+      },
+      cancel() {
+        cancelled = true;
+      },
+    }, { highWaterMark: 0 });
+    return { stream, cancelled: () => cancelled };
+  }
+
+  it("cancels a POST body the core answered before it ended, and the unfinished read fails", async () => {
+    const { engine } = fakeEngine();
+    const body = endlessBody("4h");
+    let read: Promise<unknown> = Promise.resolve();
+    let answer: (response: EngineResponse) => void = () => {};
+    engine.handleRequest = (req) => {
+      read = req.readBody(1000, "text").then(() => "read", () => "failed");
+      return new Promise((resolve) => (answer = resolve)); // answered early, as when the session ends
+    };
+    const pending = handleFetch(engine, post(body.stream), { remoteAddress: "" }, () => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(body.cancelled()).toBe(false);
+    answer({ status: 400, headers: {}, body: '{"code":1,"message":"Session ID unknown"}' });
+    expect((await pending)!.status).toBe(400);
+    expect(body.cancelled()).toBe(true);
+    expect(await read).toBe("failed");
+  });
+
+  it("cancels a POST body the core answered without reading it", async () => {
+    const { engine, answer } = fakeEngine();
+    const body = endlessBody("4h");
+    const pending = handleFetch(engine, post(body.stream), { remoteAddress: "" }, () => undefined);
+    await Promise.resolve();
+    answer({ status: 400, headers: {}, body: "" });
+    await pending;
+    expect(body.cancelled()).toBe(true);
+  });
+
+  it("leaves a POST body that was read to its end alone", async () => {
+    const { engine } = fakeEngine();
+    const { stream, cancelled } = chunkedStream([encoder.encode("4h"), encoder.encode("i")]);
+    engine.handleRequest = async (req) => ({ status: 200, headers: {}, body: String(await req.readBody(1000, "text")) });
+    const response = await handleFetch(engine, post(stream), { remoteAddress: "" }, () => undefined);
+    expect(await response!.text()).toBe("4hi");
+    expect(cancelled()).toBe(false);
   });
 
   const upgradeRequest = () =>
