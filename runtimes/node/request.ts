@@ -127,9 +127,20 @@ function write(req: IncomingMessage, res: ServerResponse, response: EngineRespon
     res.end(response.body);
     return;
   }
-  // The rest of the body is not read: say the connection ends, and end it once the response
-  // is out, rather than let Node drain a body that may be large or never finish.
+  // The rest of the body is not read: say the connection ends. Closing at once would make
+  // the kernel reset the connection over the unread bytes, and the client could lose this
+  // answer; so discard what still comes for a short while, then let the connection go even
+  // if the body never ends.
   res.writeHead(response.status, { ...response.headers, Connection: "close" });
-  res.once("finish", () => req.destroy());
+  res.once("finish", () => {
+    if (req.complete) return;
+    const timer = setTimeout(() => req.destroy(), LINGER_MS);
+    timer.unref();
+    req.once("close", () => clearTimeout(timer));
+    req.resume();
+  });
   res.end(response.body);
 }
+
+/** How long an unread request body is discarded after the answer before the socket goes. */
+const LINGER_MS = 2000;
