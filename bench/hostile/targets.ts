@@ -3,9 +3,8 @@
 // signalled, through their own ChildProcess handle.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { buildFixture, type BuildResult } from "../server/build.js";
 import { CONTROL_PREFIX, type ControlMessage, type ControlRequest, type ServerStats } from "./control-protocol.js";
 
 export interface TargetSpec {
@@ -27,31 +26,11 @@ export const TARGETS: readonly TargetSpec[] = [
   { name: "socketio", label: "socket.io (node)", runtime: "node", fixture: "node-socketio.ts", requires: [] },
 ];
 
-export type Built = { readonly ok: true; readonly file: string } | { readonly ok: false; readonly reason: string };
+export type Built = BuildResult;
 
 /** Bundles a fixture into one file its runtime runs (Deno gets a self-contained one). */
-export async function buildTarget(root: string, spec: TargetSpec): Promise<Built> {
-  const missing = spec.requires.filter((path) => !existsSync(join(root, path)));
-  if (missing.length > 0) return { ok: false, reason: `not there yet: ${missing.join(", ")}` };
-  const outdir = join(root, "node_modules", ".cache", "unio-hostile");
-  mkdirSync(outdir, { recursive: true });
-  const file = join(outdir, `${spec.name}.mjs`);
-  try {
-    await build({
-      entryPoints: [join(root, "bench", "hostile", "fixtures", spec.fixture)],
-      outfile: file,
-      bundle: true,
-      format: "esm",
-      target: "es2022",
-      platform: spec.runtime === "deno" ? "neutral" : "node",
-      ...(spec.runtime === "deno" ? {} : { packages: "external" as const }),
-      logLevel: "silent",
-      absWorkingDir: root,
-    });
-  } catch (error) {
-    return { ok: false, reason: `does not build: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}` };
-  }
-  return { ok: true, file };
+export function buildTarget(root: string, spec: TargetSpec): Promise<Built> {
+  return buildFixture(root, spec, "hostile");
 }
 
 function command(root: string, spec: TargetSpec, file: string): { cmd: string; args: string[] } {

@@ -6,19 +6,27 @@
 import { build } from "esbuild";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ServerSpec } from "./servers.js";
 
 export type BuildResult = { readonly ok: true; readonly file: string } | { readonly ok: false; readonly reason: string };
 
-export async function buildFixture(root: string, spec: ServerSpec): Promise<BuildResult> {
+/** What a fixture bundle needs to know about its server (the load and hostile benches share it). */
+export interface FixtureSpec {
+  readonly name: string;
+  readonly runtime: "node" | "bun" | "deno";
+  readonly fixture: string;
+  readonly requires: readonly string[];
+}
+
+/** Bundles `bench/<bench>/fixtures/<spec.fixture>` into node_modules/.cache/unio-<bench>/. */
+export async function buildFixture(root: string, spec: FixtureSpec, bench = "server"): Promise<BuildResult> {
   const missing = spec.requires.filter((path) => !existsSync(join(root, path)));
   if (missing.length > 0) return { ok: false, reason: `not there yet: ${missing.join(", ")}` };
-  const outdir = join(root, "node_modules", ".cache", "unio-bench");
+  const outdir = join(root, "node_modules", ".cache", `unio-${bench}`);
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, `${spec.name}.mjs`);
   try {
     await build({
-      entryPoints: [join(root, "bench", "server", "fixtures", spec.fixture)],
+      entryPoints: [join(root, "bench", bench, "fixtures", spec.fixture)],
       outfile: file,
       bundle: true,
       format: "esm",
