@@ -11,6 +11,9 @@
 // part, and the engine part last (it changes every heartbeat and would cost a write each).
 // The attachment then names the parts to read from storage on wake-up.
 
+import type { EngineSessionSnapshot } from "../../src/engine/snapshot.js";
+import type { ClientSnapshot } from "../../src/io/snapshot.js";
+
 export type PartName = "h" | "e" | "c";
 
 /** The three parts, as JSON text. */
@@ -88,4 +91,34 @@ export function tryReadAttachment(value: unknown): ReadAttachment | undefined {
     }
   }
   return { sid: record["sid"], inline, stored };
+}
+
+/** Every part's text, from the attachment or from storage; `undefined` if one is missing. */
+export function partsOf(
+  sid: string,
+  inline: Partial<Record<PartName, string>>,
+  stored: ReadonlyMap<string, unknown>,
+): Parts | undefined {
+  const pick = (part: PartName): string | undefined => {
+    const text = inline[part] ?? stored.get(storageKey(sid, part));
+    return typeof text === "string" ? text : undefined;
+  };
+  const h = pick("h");
+  const e = pick("e");
+  const c = pick("c");
+  return h === undefined || e === undefined || c === undefined ? undefined : { h, e, c };
+}
+
+/** The snapshots the parts hold; `undefined` when one does not parse. */
+export function parseParts(parts: Parts): { engine: EngineSessionSnapshot; client: ClientSnapshot | undefined } | undefined {
+  try {
+    const request: unknown = JSON.parse(parts.h);
+    const rest: unknown = JSON.parse(parts.e);
+    const client: unknown = JSON.parse(parts.c);
+    if (typeof rest !== "object" || rest === null) return undefined;
+    const engine = { ...rest, request } as EngineSessionSnapshot;
+    return { engine, client: client === null ? undefined : (client as ClientSnapshot) };
+  } catch {
+    return undefined;
+  }
 }

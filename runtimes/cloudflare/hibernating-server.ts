@@ -22,13 +22,12 @@ import type { EngineSocket } from "../../src/engine/socket.js";
 import type { Server } from "../../src/io/server.js";
 import type { ClientSnapshot } from "../../src/io/snapshot.js";
 import type { AlarmClock } from "./alarm-clock.js";
-import { type PartName, type Parts, placeParts, storageKey, tryReadAttachment } from "./attachment.js";
+import { type PartName, type Parts, parseParts, partsOf, placeParts, storageKey, tryReadAttachment } from "./attachment.js";
 import { handleFetch } from "../fetch/handle.js";
 import { pathAndQuery } from "../fetch/request.js";
 import { hibernatablePeer } from "./peer.js";
 import type { SavableClient } from "./tracking-adapter.js";
 import { type HibernatableWebSocket, type DurableObjectState, newWebSocketPair, webSocketResponse } from "./workerd.js";
-import type { EngineSessionSnapshot } from "../../src/engine/snapshot.js";
 
 /** One hibernatable WebSocket and what was last saved for it. */
 interface Entry {
@@ -325,33 +324,4 @@ function closeQuietly(ws: HibernatableWebSocket, code: number, reason: string): 
 
 function reportStorageError(error: unknown): void {
   console.error("unio: a Durable Object storage write failed", error);
-}
-
-/** Every part's text, from the attachment or from storage; `undefined` if one is missing. */
-function partsOf(
-  sid: string,
-  inline: Partial<Record<PartName, string>>,
-  stored: ReadonlyMap<string, unknown>,
-): Parts | undefined {
-  const pick = (part: PartName): string | undefined => {
-    const text = inline[part] ?? stored.get(storageKey(sid, part));
-    return typeof text === "string" ? text : undefined;
-  };
-  const h = pick("h");
-  const e = pick("e");
-  const c = pick("c");
-  return h === undefined || e === undefined || c === undefined ? undefined : { h, e, c };
-}
-
-function parseParts(parts: Parts): { engine: EngineSessionSnapshot; client: ClientSnapshot | undefined } | undefined {
-  try {
-    const request: unknown = JSON.parse(parts.h);
-    const rest: unknown = JSON.parse(parts.e);
-    const client: unknown = JSON.parse(parts.c);
-    if (typeof rest !== "object" || rest === null) return undefined;
-    const engine = { ...rest, request } as EngineSessionSnapshot;
-    return { engine, client: client === null ? undefined : (client as ClientSnapshot) };
-  } catch {
-    return undefined;
-  }
 }

@@ -110,7 +110,7 @@ export function decodeBase64(text: string, start = 0, end = text.length): Uint8A
     const b = sextet(text, i + 1);
     const c = sextet(text, i + 2);
     const d = sextet(text, i + 3);
-    // INVALID is 255: any invalid sextet sets a bit above the low six.
+    // INVALID is 255, so an invalid sextet sets a bit above the low six.
     if ((a | b | c | d) > 63) throw invalidCharacter(text, i);
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o] = n >>> 16;

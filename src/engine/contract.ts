@@ -90,7 +90,7 @@ export type UpgradeVerdict =
  * itself: it asks for one wake-up at a time and the shim calls `tick()` then.
  */
 export interface Clock {
-  /** Milliseconds on a monotonic-enough scale (`Date.now()`, `performance.now()`, a test's counter). */
+  /** Milliseconds on a monotonic-enough scale (wall-clock epoch ms from the shim, or a test's counter). */
   now(): number;
   /**
    * The core's earliest deadline changed: call `tick()` at `at` (same scale as `now()`),

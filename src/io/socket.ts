@@ -506,9 +506,9 @@ export class Socket<
 
   private onevent(args: unknown[], id: number | undefined): void {
     if (id !== undefined) args.push(this.makeAck(id));
-    const any = this.anyListeners;
-    if (any !== undefined && any.length > 0) {
-      for (const fn of any.length === 1 ? any : any.slice()) callUser(this.nsp._report, this, fn, this, args);
+    const catchAll = this.anyListeners;
+    if (catchAll !== undefined && catchAll.length > 0) {
+      for (const fn of catchAll.length === 1 ? catchAll : catchAll.slice()) callUser(this.nsp._report, this, fn, this, args);
     }
     if (this.fns === undefined) {
       this.dispatch(args);

@@ -31,7 +31,7 @@ export type EventsMap = object;
  */
 export type UntypedListener = { listener(...args: unknown[]): unknown }["listener"];
 
-/** The map used when none is given: any event name, any arguments. */
+/** The map used when none is given (every event name, arguments of every type). */
 export interface DefaultEventsMap {
   [event: string]: UntypedListener;
 }

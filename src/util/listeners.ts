@@ -77,7 +77,7 @@ export class Listeners<Events extends { [K in keyof Events]: Listener }> {
     return slot === undefined ? 0 : typeof slot === "function" ? 1 : slot.length;
   }
 
-  /** Calls every listener of `event` in order; returns whether there was any. */
+  /** Calls every listener of `event` in order; returns whether one was called. */
   emit<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): boolean {
     const slot = this.slot(event);
     if (slot === undefined) return false;
