@@ -3,45 +3,16 @@
 // answered by ending our side once, and a client that pings while not reading gets one pong
 // for its latest ping once the socket drains. Plus, over real TCP: the 101 and the open
 // packet reach the client in one write.
-import { Duplex } from "node:stream";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WebSocketConnection } from "../../src/engine/contract.js";
 import { NodeWebSocketPeer } from "../../runtimes/node/peer.js";
 import { clientFrame, toHex } from "./support/frames.js";
+import { ScriptedSocket } from "./support/scripted-socket.js";
 import { startEngine } from "./support/engine-fixture.js";
 import type { EngineFixture } from "./support/engine-fixture.js";
 import { eventually, upgradeRequest } from "./support/clients.js";
 
-/** A socket whose writes are recorded, and acknowledged only while `reading`. */
-class ScriptedSocket extends Duplex {
-  written: Buffer[] = [];
-  reading = true;
-  private stalled: Array<() => void> = [];
-
-  constructor() {
-    super({ allowHalfOpen: true });
-  }
-
-  override _read(): void {}
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.written.push(chunk);
-    if (this.reading) callback();
-    else this.stalled.push(() => callback());
-  }
-
-  /** The client starts reading again: everything written is acknowledged. */
-  acknowledge(): void {
-    this.reading = true;
-    for (const ack of this.stalled.splice(0)) ack();
-  }
-
-  /** The client sends bytes. */
-  client(bytes: Uint8Array): void {
-    this.emit("data", Buffer.from(bytes));
-  }
-}
 
 const quiet: WebSocketConnection = { message() {}, drained() {}, closed() {} };
 

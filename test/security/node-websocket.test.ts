@@ -6,45 +6,13 @@
 // The TCP socket is a stream.Duplex we control: `reading = false` plays a client whose
 // receive window is full (the writes are never acknowledged).
 
-import { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { NodeWebSocketPeer } from "../../runtimes/node/peer.js";
 import { clientFrame, concatBytes, hex } from "../node/support/frames.js";
+import { ScriptedSocket as FakeSocket } from "../node/support/scripted-socket.js";
 import { EMPTY, Q, footprint, settle, upgradeRequest, world } from "./support/world.js";
 import type { World } from "./support/world.js";
 
-/** A socket for the peer: records what the server writes; stops acknowledging writes when not reading. */
-class FakeSocket extends Duplex {
-  written: Buffer[] = [];
-  reading = true;
-  private stalled: Array<() => void> = [];
-
-  constructor() {
-    super({ allowHalfOpen: true });
-  }
-
-  override _read(): void {}
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.written.push(chunk);
-    if (this.reading) callback();
-    else this.stalled.push(() => callback());
-  }
-
-  /** The client sends these bytes. */
-  client(bytes: Uint8Array): void {
-    this.emit("data", Buffer.from(bytes));
-  }
-
-  /** Close frames the server wrote, as their status codes. */
-  get closeCodes(): number[] {
-    const codes: number[] = [];
-    for (const chunk of this.written) {
-      if (chunk[0] === 0x88) codes.push(chunk.length >= 4 ? chunk.readUInt16BE(2) : 1005);
-    }
-    return codes;
-  }
-}
 
 const sockets: FakeSocket[] = [];
 afterEach(() => {
