@@ -2,24 +2,13 @@
 // long-polling) and alice's page is captured while bob is typing. Needs /usr/bin/chromium.
 //
 //   node scripts/run-ts.mjs examples/chat/take-screenshot.ts [out.png]
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../../test/e2e/chromium.js";
 import { startChat } from "./start.js";
 
 const chat = await startChat({ port: 0, hostname: "127.0.0.1" });
 const url = `http://127.0.0.1:${chat.port}/`;
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 async function join(nick: string, q = ""): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1100, height: 660 }, deviceScaleFactor: 1 });
   const page = await ctx.newPage();

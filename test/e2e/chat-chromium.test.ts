@@ -4,13 +4,11 @@
 //
 // Without /usr/bin/chromium this test is skipped with a notice — except under CI, where a
 // missing browser is a failure (.ci/run installs it).
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startChat, type RunningChat } from "../../examples/chat/start.js";
+import { CHROMIUM, haveChromium, launchChromium } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env["CI"] === undefined) {
   console.warn(`chat-chromium: ${CHROMIUM} not found, skipping the browser test (apt-get install chromium)`);
 }
@@ -61,20 +59,7 @@ describe.skipIf(!haveChromium && process.env["CI"] === undefined)("the chat demo
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`);
     chat = await startChat({ port: 0, hostname: "127.0.0.1" });
     url = `http://127.0.0.1:${chat.port}/`;
-    // playwright gives the browser a fresh temporary profile (--user-data-dir) of its own.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
