@@ -81,6 +81,7 @@ export type {
   ResolvedEngineOptions,
   SendOptions,
   TimerHandle,
+  Transport,
   TransportName,
   UpgradeVerdict,
   WebSocketConnection,

@@ -225,7 +225,7 @@ export class HibernatingServer {
     entry.session = session;
     const id = session.id;
     // A probe's socket becomes the session's entry only once the upgrade completes.
-    if (session.transport === "websocket") this.bySession.set(id, entry);
+    if (session.transport.name === "websocket") this.bySession.set(id, entry);
     session.on("upgrade", () => {
       if (this.entries.get(entry.ws) !== entry) return; // an earlier probe's socket, already gone
       this.bySession.set(id, entry);

@@ -25,5 +25,7 @@ export type {
   EngineSocketState,
   HandshakeRequest,
   SendOptions,
+  Transport,
   TransportName,
 } from "./types.js";
+export { TRANSPORTS } from "./types.js";

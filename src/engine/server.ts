@@ -160,7 +160,7 @@ export class EngineServer implements SessionHost {
     if (sid) {
       const session = this.sessions.get(sid);
       if (session === undefined) return this.refuse(req, 1, cors);
-      if (session.transport !== transport || query.EIO !== "4") return this.refuse(req, 3, cors);
+      if (session.transport.name !== transport || query.EIO !== "4") return this.refuse(req, 3, cors);
       const polling = session.pollingTransport;
       if (polling === undefined) return this.refuse(req, 3, cors);
       return polling.request(session, req, cors);

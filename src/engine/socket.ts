@@ -32,8 +32,10 @@ import type {
   EngineSocketState,
   HandshakeRequest,
   SendOptions,
+  Transport,
   TransportName,
 } from "./types.js";
+import { TRANSPORTS } from "./types.js";
 import { DETACHED, WebSocketLink, isFailureClose } from "./websocket.js";
 import type { WebSocketSink } from "./websocket.js";
 import { CLOSE, NOOP, PING, PONG_PROBE, encodePollingPayload, messagePacket, openPacket, packetSize } from "./wire.js";
@@ -107,9 +109,9 @@ export class EngineSocket implements WebSocketSink {
     return 4;
   }
 
-  /** The transport that currently carries the session. */
-  get transport(): TransportName {
-    return this.transportName;
+  /** The transport that currently carries the session (`.name` is "polling" or "websocket"). */
+  get transport(): Transport {
+    return TRANSPORTS[this.transportName];
   }
 
   get readyState(): EngineSocketState {
@@ -594,7 +596,13 @@ export class EngineSocket implements WebSocketSink {
     (this.buffer ??= []).push(packet);
     this.held += packetSize(packet);
     if (this.held > this.host.options.maxBufferedBytes) {
-      this.step("local:overflow", `more than ${this.host.options.maxBufferedBytes} bytes waiting`);
+      // A transport that can take bytes now gets them now: a burst emitted in one tick is not
+      // a client that stopped reading. Only what piles up while the transport cannot take it
+      // (backpressure, no GET parked) ends the session.
+      this.flush();
+      if (this.held > this.host.options.maxBufferedBytes) {
+        this.step("local:overflow", `more than ${this.host.options.maxBufferedBytes} bytes waiting`);
+      }
       return;
     }
     if (!this.flushPending) {
@@ -713,7 +721,7 @@ export class EngineSocket implements WebSocketSink {
     this.transportName = "websocket";
     this.peer = probe.peer;
     this.blocked = false;
-    this.emit("upgrade", "websocket");
+    this.emit("upgrade", TRANSPORTS.websocket);
     // A session that began closing meanwhile says its goodbye over the new transport.
     if (this.state === "closing") this.proceedClosing();
     else this.flush();

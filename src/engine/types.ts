@@ -5,6 +5,17 @@ import type { Clock, WirePacket } from "./contract.js";
 
 export type TransportName = "polling" | "websocket";
 
+/** The transport of a session, as socket.io shows it: `socket.conn.transport.name`. */
+export interface Transport {
+  readonly name: TransportName;
+}
+
+/** One shared, frozen object per transport: a session points at one, it owns none. */
+export const TRANSPORTS: { readonly [K in TransportName]: Transport & { readonly name: K } } = {
+  polling: Object.freeze({ name: "polling" }),
+  websocket: Object.freeze({ name: "websocket" }),
+};
+
 /** Why an Engine.IO session ended. */
 export type EngineCloseReason =
   /** The client closed the transport (a WebSocket close, or its close packet `1`), or the connection dropped cleanly. */
@@ -121,7 +132,7 @@ export interface EngineSocketEvents {
    */
   drain: () => void;
   /** The session moved from polling to websocket. */
-  upgrade: (transport: TransportName) => void;
+  upgrade: (transport: Transport) => void;
   /** A heartbeat round trip completed (a pong arrived). */
   heartbeat: () => void;
 }

@@ -8,7 +8,8 @@
 //   included), a second CONNECT for a joined namespace, a CONNECT_ERROR from the client, or
 //   anything the decoder refuses closes the whole connection: "parse error" for every socket.
 // - A CONNECT for an unknown namespace is answered `44<nsp>,{"message":"Invalid namespace"}`
-//   and nothing else happens.
+//   and nothing else happens; one past `maxNamespacesPerClient` (namespaces joined, joining
+//   or being matched) gets `44<nsp>,{"message":"Too many namespaces"}`.
 // - A repeated CONNECT while the namespace's middlewares still decide is ignored; a
 //   DISCONNECT then abandons the join.
 //
@@ -53,6 +54,8 @@ export class Client<
     | Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>
     | undefined = undefined;
   private connectTimer: TimerHandle | undefined;
+  /** CONNECTs whose namespace matchers have not answered yet (they count towards the limit). */
+  private matching = 0;
   private closed = false;
 
   /** @internal */
@@ -136,12 +139,18 @@ export class Client<
   }
 
   private connect(name: string, auth: Readonly<Record<string, unknown>>): void {
+    if (this.namespaceCount() + this.matching >= this.server._maxNamespacesPerClient) {
+      this._writePacket({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Too many namespaces" } });
+      return;
+    }
     const nsp = this.server._nsps.get(name);
     if (nsp !== undefined) {
       nsp._add(this, auth);
       return;
     }
+    this.matching++;
     this.server._matchNamespace(name, auth, (found) => {
+      this.matching--;
       if (this.closed || this.socketOf(name) !== undefined) return;
       if (found === undefined) {
         this._writePacket({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Invalid namespace" } });
@@ -195,6 +204,12 @@ export class Client<
     if (sockets === undefined) return undefined;
     if (sockets instanceof Map) return sockets.get(name);
     return sockets.nsp.name === name ? sockets : undefined;
+  }
+
+  private namespaceCount(): number {
+    const sockets = this.sockets;
+    if (sockets === undefined) return 0;
+    return sockets instanceof Map ? sockets.size : 1;
   }
 
   /** Every socket of this connection, in the order they were added (a copy: safe to close them). */

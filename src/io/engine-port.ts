@@ -10,7 +10,7 @@ import type {
   EngineSocketState,
   HandshakeRequest,
   SendOptions,
-  TransportName,
+  Transport,
 } from "../engine/types.js";
 
 /** One Engine.IO connection, as the Socket.IO layer sees it (`socket.conn`). */
@@ -22,8 +22,8 @@ export interface EngineConnection {
   /** What the handshake request carried. */
   readonly request: HandshakeRequest;
   readonly readyState: EngineSocketState;
-  /** The transport that carries the session now ("polling" until an upgrade, then "websocket"). */
-  readonly transport: TransportName;
+  /** The transport that carries the session now: `.name` is "polling" until an upgrade, then "websocket". */
+  readonly transport: Transport;
   /** Whether a packet sent now would go out at once (volatile packets are dropped otherwise). */
   readonly writable: boolean;
   /** Sends one Engine.IO message (text, or binary bytes). */

@@ -44,6 +44,12 @@ export interface ServerOptions<
   connectTimeout?: number;
   /** Most binary attachments one packet from a client may carry. Default 10. */
   maxAttachments?: number;
+  /**
+   * Most namespaces one connection may be in or joining at once; a CONNECT past it is refused
+   * with `{"message":"Too many namespaces"}`. Bounds what one client can make a dynamic
+   * namespace create. Default 100.
+   */
+  maxNamespacesPerClient?: number;
   /** Delete a dynamic (child) namespace when its last socket leaves. Default false. */
   cleanupEmptyChildNamespaces?: boolean;
   /** The adapter class of every namespace. Default: {@link InMemoryAdapter}. */
@@ -98,6 +104,8 @@ export class Server<
   /** @internal */
   readonly _maxAttachments: number;
   /** @internal */
+  readonly _maxNamespacesPerClient: number;
+  /** @internal */
   readonly _adapter: AdapterConstructor;
   /** @internal */
   readonly _report: UserErrorReporter;
@@ -111,6 +119,7 @@ export class Server<
     const {
       connectTimeout,
       maxAttachments,
+      maxNamespacesPerClient,
       cleanupEmptyChildNamespaces,
       adapter,
       onUserError,
@@ -119,6 +128,10 @@ export class Server<
     this._connectTimeout = nonNegative("connectTimeout", connectTimeout, 45_000);
     this._maxAttachments = nonNegative("maxAttachments", maxAttachments, 10);
     if (!Number.isSafeInteger(this._maxAttachments)) throw new TypeError("ServerOptions.maxAttachments must be an integer");
+    this._maxNamespacesPerClient = nonNegative("maxNamespacesPerClient", maxNamespacesPerClient, 100);
+    if (!Number.isSafeInteger(this._maxNamespacesPerClient) || this._maxNamespacesPerClient < 1) {
+      throw new TypeError("ServerOptions.maxNamespacesPerClient must be an integer >= 1");
+    }
     this.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces ?? false;
     this._adapter = adapter ?? InMemoryAdapter;
     this._report =

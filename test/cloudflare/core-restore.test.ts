@@ -105,7 +105,7 @@ describe("EngineServer.restoreWebSocket", () => {
     await settle();
     const revived = engine.clients.get("s1");
     expect(revived?.readyState).toBe("open");
-    expect(revived?.transport).toBe("websocket");
+    expect(revived?.transport.name).toBe("websocket");
     expect(revived?.request).toEqual(saved.request);
     expect(peer.sent).toEqual([]);
     expect(announced).toEqual([]);

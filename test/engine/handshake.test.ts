@@ -83,7 +83,7 @@ describe("polling handshake", () => {
     const socket = h.sockets[0]!;
     expect(socket.id).toBe("s1");
     expect(socket.protocol).toBe(4);
-    expect(socket.transport).toBe("polling");
+    expect(socket.transport.name).toBe("polling");
     expect(socket.readyState).toBe("open");
   });
 
@@ -146,7 +146,7 @@ describe("websocket handshake", () => {
     expect(peer.batches).toEqual([
       ['0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'],
     ]);
-    expect(h.sockets[0]!.transport).toBe("websocket");
+    expect(h.sockets[0]!.transport.name).toBe("websocket");
   });
 
   it("sends the open packet and the connection listeners' messages as one batch", async () => {

@@ -37,12 +37,12 @@ describe("polling → websocket upgrade", () => {
     const h = harness();
     const { socket } = await pollingSession(h);
     const upgrades: string[] = [];
-    socket.on("upgrade", (t) => upgrades.push(t));
+    socket.on("upgrade", (t) => upgrades.push(t.name));
     const got = messages(socket);
     const get = poll(h, "s1");
     await settle();
     const { peer, conn } = await probe(h);
-    expect(socket.transport).toBe("polling");
+    expect(socket.transport.name).toBe("polling");
     conn.message("2probe");
     expect(peer.batches).toEqual([["3probe"]]);
     await settle();
@@ -57,7 +57,7 @@ describe("polling → websocket upgrade", () => {
     expect((await post(h, "s1", "4from polling")).body).toBe("ok"); // a POST still in flight is fine
     socket.send("three");
     conn.message("5");
-    expect(socket.transport).toBe("websocket");
+    expect(socket.transport.name).toBe("websocket");
     expect(upgrades).toEqual(["websocket"]);
     expect(peer.batches).toEqual([["3probe"], ["4one", new Uint8Array([2]), "4three"]]);
     conn.message("4from websocket");
@@ -77,7 +77,7 @@ describe("polling → websocket upgrade", () => {
     expect(get.value?.body).toBe("4before probe");
     conn.message("2probe");
     conn.message("5");
-    expect(socket.transport).toBe("websocket");
+    expect(socket.transport.name).toBe("websocket");
   });
 
   it("after the upgrade, polling requests with that sid get 400 code 3", async () => {
@@ -119,13 +119,13 @@ describe("polling → websocket upgrade", () => {
     expect(peer.closedWith).toBeUndefined();
     h.clock.advance(1);
     expect(peer.closedWith).toEqual({ code: 1000, reason: "upgrade timeout" });
-    expect(socket.transport).toBe("polling");
+    expect(socket.transport.name).toBe("polling");
     expect(socket.readyState).toBe("open");
     const get = poll(h, "s1");
     await settle();
     expect(get.value?.body).toBe("4held for the websocket");
     conn.message("5"); // too late: the probe is gone
-    expect(socket.transport).toBe("polling");
+    expect(socket.transport.name).toBe("polling");
     expect(seen).toEqual([]);
   });
 
@@ -137,7 +137,7 @@ describe("polling → websocket upgrade", () => {
       const { peer, conn } = await probe(h);
       for (const frame of script) conn.message(frame);
       expect(peer.closedWith?.code, script.join(",")).toBe(1002);
-      expect(socket.transport).toBe("polling");
+      expect(socket.transport.name).toBe("polling");
       expect(socket.readyState).toBe("open");
       expect(got).toEqual([]); // nothing said on a probe reaches the application
     }
@@ -149,12 +149,12 @@ describe("polling → websocket upgrade", () => {
     const first = await probe(h);
     first.conn.message("2probe");
     first.conn.closed(1006, "");
-    expect(socket.transport).toBe("polling");
+    expect(socket.transport.name).toBe("polling");
     expect(h.engine.timers.size).toBe(1); // the heartbeat only
     const second = await probe(h);
     second.conn.message("2probe");
     second.conn.message("5");
-    expect(socket.transport).toBe("websocket");
+    expect(socket.transport.name).toBe("websocket");
   });
 
   it("the session closing during the probe closes the probe and clears its timer", async () => {
@@ -174,7 +174,7 @@ describe("polling → websocket upgrade", () => {
     const { socket } = await pollingSession(h);
     const seen = closes(socket);
     const upgrades: string[] = [];
-    socket.on("upgrade", (t) => upgrades.push(t));
+    socket.on("upgrade", (t) => upgrades.push(t.name));
     const { peer, conn } = await probe(h);
     conn.message("2probe");
     // The client has paused polling; the application answers and disconnects (disconnect(true)).
@@ -252,7 +252,7 @@ describe("takeover attempts", () => {
     expect(await refusedUpgrade(h)).toBe('{"code":3,"message":"Bad request"}');
     first.conn.message("2probe");
     first.conn.message("5");
-    expect(socket.transport).toBe("websocket");
+    expect(socket.transport.name).toBe("websocket");
     expect(await refusedUpgrade(h)).toBe('{"code":3,"message":"Bad request"}');
   });
 
@@ -270,10 +270,10 @@ describe("takeover attempts", () => {
     c2.message("2probe");
     c2.message("5");
     expect(p2.batches).toEqual([]);
-    expect(socket.transport).toBe("polling");
+    expect(socket.transport.name).toBe("polling");
     c1.message("2probe");
     c1.message("5");
-    expect(socket.transport).toBe("websocket");
+    expect(socket.transport.name).toBe("websocket");
     // The refused socket can say anything: it reaches nobody.
     const got = messages(socket);
     c2.message("4intruder");

@@ -138,6 +138,7 @@ export function defineClientSuite(
         expect(me["nsp"]).toBe("/");
         expect(me["rooms"]).toEqual([socket.id]);
         expect(me["data"]).toEqual({});
+        expect(me["transport"]).toBe(engine.transport.name);
       });
 
       it("hands the server the auth payload and the query", async () => {

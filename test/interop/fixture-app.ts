@@ -37,6 +37,8 @@ export interface FixtureSocket {
   readonly id: string;
   readonly handshake: { readonly auth: object; readonly query: object };
   readonly nsp: { readonly name: string };
+  /** socket.io's `socket.conn.transport.name`: what carries the session now. */
+  readonly conn: { readonly transport: { readonly name: string } };
   readonly rooms: ReadonlySet<string>;
   readonly connected: boolean;
   data: unknown;
@@ -188,6 +190,7 @@ export function setupFixture(io: FixtureServer): void {
         query: socket.handshake.query,
         rooms: sortedRooms(socket.rooms),
         data: socket.data,
+        transport: socket.conn.transport.name,
       });
     });
     handle(socket, "echo", (args, ack) => ack(...args));

@@ -297,7 +297,7 @@ describe("Node shim with the real engine.io-client", () => {
     const client = new ClientSocket(`http://127.0.0.1:${fixture.port}`, { transports: ["polling", "websocket"] });
     clients.push({ ws: { terminate: () => client.close() } });
     const session = await fixture.nextSession();
-    const upgraded = new Promise<string>((resolve) => session.on("upgrade", (transport) => resolve(transport)));
+    const upgraded = new Promise<string>((resolve) => session.on("upgrade", (transport) => resolve(transport.name)));
     expect(await eventually(upgraded, 5000, "the upgrade")).toBe("websocket");
     const toClient = new Promise<unknown>((resolve) => client.on("message", resolve));
     session.send("over the websocket");

@@ -26,8 +26,12 @@ const hostileMessage: fc.Arbitrary<string | Uint8Array> = fc.oneof(
 /** Closes that a connection may end with: normal, going away, protocol error, policy, too big. */
 const CLOSE_CODES = [1000, 1001, 1002, 1008, 1009];
 
-function dynamicWorld(cleanup: boolean): World {
-  const w = world({ cleanupEmptyChildNamespaces: cleanup });
+function dynamicWorld(cleanup: boolean, maxNamespacesPerClient?: number): World {
+  const w = world(
+    maxNamespacesPerClient === undefined
+      ? { cleanupEmptyChildNamespaces: cleanup }
+      : { cleanupEmptyChildNamespaces: cleanup, maxNamespacesPerClient },
+  );
   w.io.of(/^\/dyn-\d+$/).on("connection", (socket) => {
     socket.on("echo", (...args: unknown[]) => {
       const ack = args.pop();
@@ -128,16 +132,56 @@ describe("specific abuse, one connection at a time", () => {
     expect(w.io.engine.clients.has(victim.sid)).toBe(true);
   });
 
-  it("5000 CONNECTs to dynamic namespaces: the children are created, and all removed once the client leaves", async () => {
-    const w = dynamicWorld(true);
+  it("5000 CONNECTs to dynamic namespaces: 100 (the default limit) are joined, the rest refused, the connection stays", async () => {
+    const w = dynamicWorld(false);
+    const victim = await w.websocket();
+    for (let i = 0; i < 5000; i++) victim.send(`40/dyn-${i},`);
+    await settle();
+    const answers = victim.peer.take();
+    expect(answers).toHaveLength(5000);
+    expect(answers[99]).toMatch(/^40\/dyn-99,\{"sid":"/);
+    expect(answers[100]).toBe('44/dyn-100,{"message":"Too many namespaces"}');
+    expect(answers[4999]).toBe('44/dyn-4999,{"message":"Too many namespaces"}');
+    expect(w.io._nsps.size).toBe(1 + 100 + 1); // "/", the children, "/admin"
+    expect(victim.peer.closedWith).toBeUndefined();
+    // Leaving one frees a place for another.
+    victim.send("41/dyn-0,", "40/dyn-5000,");
+    await settle();
+    expect(victim.peer.take()).toEqual([expect.stringMatching(/^40\/dyn-5000,\{"sid":"/)]);
+  });
+
+  it("with the limit raised, 5000 dynamic children are created, and all removed once the client leaves", async () => {
+    const w = dynamicWorld(true, 10_000);
     const victim = await w.websocket();
     for (let i = 0; i < 5000; i++) victim.send(`40/dyn-${i},`);
     await settle();
     expect(victim.peer.take()).toHaveLength(5000);
-    expect(w.io._nsps.size).toBe(1 + 5000 + 1); // "/", the children, "/admin"
+    expect(w.io._nsps.size).toBe(1 + 5000 + 1);
     victim.conn.closed(1001, "");
     await settle();
     expect(footprint(w.io)).toEqual({ ...EMPTY, namespaces: 2 });
+  });
+
+  it("CONNECTs waiting on an async namespace matcher count towards the limit", async () => {
+    const w = world({ maxNamespacesPerClient: 3 });
+    const pending: Array<() => void> = [];
+    w.io.of((_name, _auth, next) => {
+      pending.push(() => next(null, true));
+    });
+    const victim = await w.websocket();
+    for (let i = 0; i < 5; i++) victim.send(`40/async-${i},`);
+    await settle();
+    expect(victim.peer.take()).toEqual([
+      '44/async-3,{"message":"Too many namespaces"}',
+      '44/async-4,{"message":"Too many namespaces"}',
+    ]);
+    for (const answer of pending) answer();
+    await settle();
+    expect(victim.peer.take().map((p) => String(p).slice(0, 10))).toEqual(["40/async-0", "40/async-1", "40/async-2"]);
+  });
+
+  it("refuses a maxNamespacesPerClient below 1", () => {
+    expect(() => world({ maxNamespacesPerClient: 0 })).toThrow(/maxNamespacesPerClient/);
   });
 
   it("without cleanupEmptyChildNamespaces, every dynamic name a client tries stays (the documented limit)", async () => {

@@ -77,14 +77,26 @@ describe("slow consumers", () => {
     expect(sent).toBe(999);
   });
 
-  it("the cap also bounds one synchronous burst: more than maxBufferedBytes emitted in one tick cuts even a reader", async () => {
-    // Documented limit: the buffer is handed to the transport once per microtask round, so a
-    // loop that emits more than the cap to one client without yielding ends that session.
+  it("a burst of more than maxBufferedBytes in one tick goes out to a reader instead of cutting it", async () => {
     const w = world({ maxBufferedBytes: 100_000 });
     const reader = await w.joined();
-    for (let n = 0; n < 11; n++) w.io.emit("news", KB10);
+    reader.peer.take();
+    for (let n = 0; n < 25; n++) w.io.emit("news", KB10);
     await settle();
-    expect(reader.peer.closedWith).toEqual({ code: 1008, reason: "write buffer full" });
+    expect(reader.peer.closedWith).toBeUndefined();
+    const news = reader.peer.take().filter((f) => typeof f === "string" && f.startsWith('42["news"'));
+    expect(news.length).toBe(25);
+  });
+
+  it("the same burst to a client under backpressure is cut at the cap", async () => {
+    const w = world({ maxBufferedBytes: 100_000 });
+    const slow = await w.joined();
+    slow.peer.accepting = false;
+    slow.send('421["echo","block"]');
+    await settle();
+    for (let n = 0; n < 25 && slow.peer.closedWith === undefined; n++) w.io.emit("news", KB10);
+    await settle();
+    expect(slow.peer.closedWith).toEqual({ code: 1008, reason: "write buffer full" });
   });
 
   it("a polling client that stops polling is cut at the cap too; later requests get code 1", async () => {

@@ -81,7 +81,7 @@ describe("session takeover", () => {
         let latest: Socket | undefined;
 
         for (const action of actions) {
-          const wasWebSocket = session.transport === "websocket";
+          const wasWebSocket = session.transport.name === "websocket";
           switch (action) {
             case "attacker websocket":
             case "attacker upgrade":
@@ -95,9 +95,9 @@ describe("session takeover", () => {
               if (action !== "attacker websocket") {
                 socket.conn.message("2probe");
                 await settle();
-                const before = session.transport;
+                const before = session.transport.name;
                 socket.conn.message("5");
-                if (before === "polling" && session.transport === "websocket") upgradedBy = socket;
+                if (before === "polling" && session.transport.name === "websocket") upgradedBy = socket;
               }
               break;
             }
@@ -105,9 +105,9 @@ describe("session takeover", () => {
               latest?.conn.message("2probe");
               break;
             case "attacker 5": {
-              const before = session.transport;
+              const before = session.transport.name;
               latest?.conn.message("5");
-              if (before === "polling" && session.transport === "websocket") upgradedBy = latest;
+              if (before === "polling" && session.transport.name === "websocket") upgradedBy = latest;
               break;
             }
             case "attacker garbage":

@@ -11,8 +11,9 @@ import type {
   EngineSocketState,
   HandshakeRequest,
   SendOptions,
-  TransportName,
+  Transport,
 } from "../../../src/engine/types.js";
+import { TRANSPORTS } from "../../../src/engine/types.js";
 import { Listeners } from "../../../src/util/listeners.js";
 import type { EngineConnection } from "../../../src/io/engine-port.js";
 import { Server } from "../../../src/io/server.js";
@@ -26,7 +27,7 @@ import { ManualClock } from "../../support/manual-clock.js";
 export class FakeConn implements EngineConnection {
   readonly protocol = 4;
   readyState: EngineSocketState = "open";
-  transport: TransportName = "websocket";
+  transport: Transport = TRANSPORTS.websocket;
   /** What `writable` answers (volatile packets are dropped when false). */
   writable = true;
   /** Every message sent, as Engine.IO messages: text as "4…", binary as bytes. */
