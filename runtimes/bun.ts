@@ -4,14 +4,16 @@
 // declared below, structurally, as far as it is used, so the published types need no Bun
 // type package.
 
+import { setSmallValueWriter } from "../src/codec/socket-encoder.js";
 import type { WebSocketConnection, WebSocketPeer, WirePacket } from "../src/engine/contract.js";
-import { type AcceptedUpgrade, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import { type AcceptedUpgrade, fetchOptions, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import { handshakeRefused } from "./fetch/hang-up.js";
 import { InFlight } from "./fetch/in-flight.js";
-import { handshakeRefused, notFound, pathAndQuery } from "./fetch/request.js";
+import { notFound, pathAndQuery } from "./fetch/request.js";
 import type { EngineHost } from "./shared/engine-host.js";
-import type { RunningServer, ServeOptions } from "./shared/serve-options.js";
+import type { BodyOptions, FetchServeOptions, RunningServer } from "./shared/serve-options.js";
 
-export type { RunningServer, ServeOptions } from "./shared/serve-options.js";
+export type { BodyOptions, FetchServeOptions as ServeOptions, RunningServer } from "./shared/serve-options.js";
 
 /** The slice of Bun's `ServerWebSocket` unio touches. */
 export interface BunWebSocket {
@@ -46,7 +48,7 @@ export interface BunHandler {
   };
 }
 
-export interface HandlerOptions {
+export interface HandlerOptions extends BodyOptions {
   /** Called for requests outside the engine's path (default: 404). */
   readonly fetch?: BunFetch;
 }
@@ -57,8 +59,12 @@ export interface HandlerOptions {
  */
 export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandler {
   const engine = timedEngineOf(io);
+  // On JavaScriptCore JSON.stringify writes small event arguments faster than the codec's JS
+  // writer, whose string pieces Bun's send would have to join again (see socket-encoder.ts).
+  setSmallValueWriter("native");
   const fallback = options.fetch;
   const longPoll = longPollTimeout(engine.options.pingInterval, engine.options.pingTimeout);
+  const fetching = fetchOptions(options); // Bun closes a connection on `Connection: close`
   return {
     fetch(request, server) {
       if (!engine.handles(pathAndQuery(request.url))) return fallback ? fallback(request, server) : notFound();
@@ -67,9 +73,9 @@ export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandle
       // in (or never coming) cannot hold its connection forever.
       if (request.method === "GET") server.timeout(request, longPoll);
       const connection = { remoteAddress: server.requestIP(request)?.address ?? "" };
-      return handleFetch(engine, request, connection, (accepted) =>
-        server.upgrade(request, { data: new BunPeer(accepted) }) ? undefined : handshakeRefused(),
-      );
+      const upgrader = (accepted: AcceptedUpgrade): Response | undefined =>
+        server.upgrade(request, { data: new BunPeer(accepted) }) ? undefined : handshakeRefused();
+      return handleFetch(engine, request, connection, upgrader, fetching);
     },
     websocket: {
       maxPayloadLength: engine.options.maxHttpBufferSize,
@@ -154,6 +160,11 @@ export class BunPeer implements WebSocketPeer {
 
   constructor(accepted: AcceptedUpgrade) {
     this.accepted = accepted;
+  }
+
+  /** Bun corks the socket around its callbacks: the core may hand a message's replies over at once. */
+  get writesTogether(): boolean {
+    return true;
   }
 
   send(packets: readonly WirePacket[]): boolean {
@@ -321,8 +332,8 @@ declare const Bun: {
 };
 
 /** Serves `io` on its own `Bun.serve` server. Resolves once listening. */
-export async function serve(io: EngineHost & { close(): unknown }, options: ServeOptions = {}): Promise<RunningServer> {
-  const handle = handler(io);
+export async function serve(io: EngineHost & { close(): unknown }, options: FetchServeOptions = {}): Promise<RunningServer> {
+  const handle = handler(io, options.bodyTimeout === undefined ? {} : { bodyTimeout: options.bodyTimeout });
   const inFlight = new InFlight();
   const server = Bun.serve({
     ...handle,

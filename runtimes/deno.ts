@@ -4,14 +4,15 @@
 // used, so the published types need no Deno type package.
 
 import type { WebSocketConnection } from "../src/engine/contract.js";
-import { type AcceptedUpgrade, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import { type AcceptedUpgrade, fetchOptions, handleFetch, timedEngineOf } from "./fetch/handle.js";
+import { handshakeRefused } from "./fetch/hang-up.js";
 import type { EngineHost } from "./shared/engine-host.js";
-import type { RunningServer, ServeOptions } from "./shared/serve-options.js";
+import type { BodyOptions, FetchServeOptions, RunningServer } from "./shared/serve-options.js";
 import { InFlight } from "./fetch/in-flight.js";
-import { handshakeRefused, notFound, pathAndQuery } from "./fetch/request.js";
+import { notFound, pathAndQuery } from "./fetch/request.js";
 import { type StandardWebSocket, webSocketPeer } from "./fetch/websocket-peer.js";
 
-export type { RunningServer, ServeOptions } from "./shared/serve-options.js";
+export type { BodyOptions, FetchServeOptions as ServeOptions, RunningServer } from "./shared/serve-options.js";
 
 /** The second argument Deno passes to a `Deno.serve` handler, as far as unio reads it. */
 export interface DenoServeInfo {
@@ -47,14 +48,18 @@ declare const Deno: {
 /**
  * A `Deno.serve` handler for the engine's path: `Deno.serve(handler(io))`, or a route in an
  * existing app. Requests outside the path get 404, so it can sit behind any router.
+ * `bodyTimeout`: see `BodyOptions`.
  */
-export function handler(io: EngineHost): DenoHandler {
+export function handler(io: EngineHost, options: BodyOptions = {}): DenoHandler {
   const engine = timedEngineOf(io);
+  // `Connection: close` is written but Deno keeps the connection (runtimes/fetch/hang-up.ts).
+  const fetching = fetchOptions(options);
   return async (request, info) => {
     if (!engine.handles(pathAndQuery(request.url))) return notFound();
     const connection = { remoteAddress: info?.remoteAddr.hostname ?? "" };
+    const upgrader = (accepted: AcceptedUpgrade): Response => upgrade(request, accepted);
     // A 101 or the core's answer: Deno always needs a response, so `undefined` cannot occur.
-    return (await handleFetch(engine, request, connection, (accepted) => upgrade(request, accepted))) ?? notFound();
+    return (await handleFetch(engine, request, connection, upgrader, fetching)) ?? notFound();
   };
 }
 
@@ -86,9 +91,9 @@ function upgrade(request: Request, accepted: AcceptedUpgrade): Response {
 }
 
 /** Serves `io` on its own `Deno.serve` server. Resolves once listening. */
-export async function serve(io: EngineHost & { close(): unknown }, options: ServeOptions = {}): Promise<RunningServer> {
+export async function serve(io: EngineHost & { close(): unknown }, options: FetchServeOptions = {}): Promise<RunningServer> {
   const abort = new AbortController();
-  const handle = handler(io);
+  const handle = handler(io, options);
   const inFlight = new InFlight();
   const server = Deno.serve(
     {

@@ -19,6 +19,11 @@ export interface ServerStats {
   readonly heapBytes: number;
   /** Memory held by ArrayBuffers outside the heap, bytes (reserved, even where no page is touched yet). */
   readonly externalBytes: number;
+  /**
+   * Memory figures this server could not measure (each sent as 0): workerd's, when its
+   * process or its inspector could not be reached. Tables print "n/a" for them.
+   */
+  readonly unmeasured?: ReadonlyArray<MemoryFigure>;
   /** Engine.IO sessions open. */
   readonly sessions: number;
   /** Pending deadlines in the core's timer heap (unio only). */
@@ -29,6 +34,18 @@ export interface ServerStats {
   readonly namespaces: number;
   /** Application errors reported through `onUserError` (unio only). */
   readonly userErrors?: number;
+}
+
+export type MemoryFigure = "rssBytes" | "heapBytes" | "externalBytes";
+
+/** `stats[figure]` in MB with `digits` decimals, or "n/a" when the server could not measure it. */
+export function megabytes(stats: ServerStats, figure: MemoryFigure, digits = 0): string {
+  return stats.unmeasured?.includes(figure) ? "n/a" : (stats[figure] / (1024 * 1024)).toFixed(digits);
+}
+
+/** Whether `figure` was measured in every one of `stats`. */
+export function measured(figure: MemoryFigure, ...stats: readonly ServerStats[]): boolean {
+  return stats.every((s) => !(s.unmeasured?.includes(figure) ?? false));
 }
 
 export type ControlMessage =

@@ -122,3 +122,16 @@ export function parseParts(parts: Parts): { engine: EngineSessionSnapshot; clien
     return undefined;
   }
 }
+
+/**
+ * Clears a connection's attachment when its session ended. workerd lists a socket whose client
+ * never answered the close frame in `ctx.getWebSockets()` for minutes; with no attachment,
+ * a wake-up closes it instead of restoring the session.
+ */
+export function endAttachment(ws: { serializeAttachment(value: unknown): void }): void {
+  try {
+    ws.serializeAttachment(null);
+  } catch {
+    // the runtime let go of the socket already
+  }
+}

@@ -16,7 +16,7 @@ import { notFound } from "../fetch/request.js";
 import { alarmClock } from "./alarm-clock.js";
 import { HibernatingServer } from "./hibernating-server.js";
 import { trackingAdapter } from "./tracking-adapter.js";
-import type { DurableObjectState, HibernatableWebSocket } from "./workerd.js";
+import { answerClose, type DurableObjectState, type HibernatableWebSocket } from "./workerd.js";
 
 /** Options of the Cloudflare shim itself, next to the server's. */
 export interface CloudflareOptions {
@@ -131,6 +131,7 @@ export abstract class SocketIODurableObject<
   }
 
   async webSocketClose(ws: HibernatableWebSocket, code: number, reason: string, _wasClean: boolean): Promise<void> {
+    answerClose(ws, code);
     (this.#server ?? (await this.#wake())).closed(ws, code, reason);
   }
 

@@ -11,7 +11,8 @@
 //   its attachment — the Engine.IO session first (heartbeat deadlines included), then the
 //   Socket.IO client (socket ids, rooms, `data`), whose namespaces' "connection" handlers
 //   run again with `socket.recovered === true`;
-// - gone: the session's close event drops the entry and any state kept in storage.
+// - gone: the session's close event drops the entry, its attachment and any state kept in
+//   storage (a socket whose client never answers the close frame stays listed, CLOSING).
 //
 // Polling sessions are plain in-memory sessions: a parked long poll keeps the object awake,
 // and a session the object forgets answers its next request with "Session ID unknown", after
@@ -22,7 +23,7 @@ import type { EngineSocket } from "../../src/engine/socket.js";
 import type { Server } from "../../src/io/server.js";
 import type { ClientSnapshot } from "../../src/io/snapshot.js";
 import type { AlarmClock } from "./alarm-clock.js";
-import { type PartName, type Parts, parseParts, partsOf, placeParts, storageKey, tryReadAttachment } from "./attachment.js";
+import { endAttachment, type PartName, type Parts, parseParts, partsOf, placeParts, storageKey, tryReadAttachment } from "./attachment.js";
 import { handleFetch } from "../fetch/handle.js";
 import { pathAndQuery } from "../fetch/request.js";
 import { hibernatablePeer } from "./peer.js";
@@ -236,6 +237,9 @@ export class HibernatingServer {
       this.clients.delete(id);
       this.dirty.delete(entry);
       this.entries.delete(entry.ws);
+      // A socket whose client never answers the close frame stays in ctx.getWebSockets():
+      // without its state it is not restored as a live session after a wake-up.
+      if (!this.disposed) endAttachment(entry.ws);
       if (entry.stored.length > 0 && !this.disposed) {
         const keys = entry.stored.map((part) => storageKey(id, part));
         entry.stored = [];

@@ -46,6 +46,26 @@ export interface DurableObjectNamespace<Id = unknown> {
   get(id: Id): DurableObjectStub;
 }
 
+/**
+ * Completes the closing handshake a client started. workerd leaves the answer to the object
+ * unless the `web_socket_auto_reply_to_close` flag is on, and a client that gets none keeps its
+ * connection — and workerd its memory — until its own timeout (30 s for `ws`). The answer
+ * echoes the client's code; a frame without one (workerd reports 1005) gets one without one; a
+ * code no endpoint may send (999, 1004, 1015, 5000…: workerd passes them on) gets 1002, as
+ * RFC 6455 §7.4 says. 1006 means no close frame came: nothing to answer. Harmless when the
+ * runtime answered already.
+ */
+export function answerClose(ws: HibernatableWebSocket, code: number): void {
+  if (code === 1006) return;
+  const allowed = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  try {
+    if (code === 1005) ws.close();
+    else ws.close(allowed ? code : 1002);
+  } catch {
+    // already closed by the runtime
+  }
+}
+
 /** The `WebSocketPair` global of workerd: index 0 goes to the client, 1 stays with the server. */
 type WebSocketPairConstructor = new () => { readonly 0: HibernatableWebSocket; readonly 1: HibernatableWebSocket };
 

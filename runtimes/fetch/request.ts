@@ -3,6 +3,7 @@
 // every decision about what to answer is the core's.
 
 import type { EngineRequest, EngineResponse } from "../../src/engine/contract.js";
+import { type StartTimer, startTimer } from "../shared/clock.js";
 
 /** What the runtime knows about the connection that the `Request` itself does not carry. */
 export interface ConnectionInfo {
@@ -22,49 +23,67 @@ export function pathAndQuery(url: string): string {
   return path < 0 ? "/" : url.slice(path);
 }
 
+/** How a request's body ended, as far as its connection is concerned. */
+export type BodyEnd =
+  /** Read to its end, or there was none: the connection may carry the next request. */
+  | "whole"
+  /** Refused over the cap, left unread or cut off: the rest may still be coming, so the connection closes. */
+  | "cut"
+  /** Its deadline passed before its end: answered 408, and the connection closes. */
+  | "timeout";
+
 /** The core's view of a `Request`, plus a way to let go of a body the core left unread. */
 export interface FetchEngineRequest extends EngineRequest {
   /**
    * Called once the core answered: a body it did not read to its end (answered before all of
-   * it arrived, or without reading it) is cancelled, so the runtime can drop the connection
-   * instead of waiting for a body that may never end. Errors are ignored.
+   * it arrived, or without reading it) is cancelled, so that nothing more is read from it.
+   * Says how the body ended: anything but "whole" means the connection must close.
    */
-  releaseBody(): void;
+  releaseBody(): BodyEnd;
 }
 
 /** How far the core got with a request's body. */
 export interface BodyProgress {
-  /** The body was read to its end (or refused, and cancelled already). */
-  done: boolean;
-  /** The reader of a streamed (chunked) body while it is being read. */
+  /** How the body ended; `undefined` while it is unread or being read. */
+  end: BodyEnd | undefined;
+  /** The body's reader while it is being read. */
   reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 }
 
-export function toEngineRequest(request: Request, info: ConnectionInfo): FetchEngineRequest {
+/** How long a body may take, and the timer that measures it. */
+export interface BodyDeadline {
+  /** Milliseconds from the start of the read to the body's end; 0 (or Infinity): none. */
+  readonly ms: number;
+  readonly start: StartTimer;
+}
+
+const NO_DEADLINE: BodyDeadline = { ms: 0, start: startTimer };
+
+export function toEngineRequest(request: Request, info: ConnectionInfo, deadline: BodyDeadline = NO_DEADLINE): FetchEngineRequest {
   const headers: Record<string, string> = {};
   // Headers iterate with lower-case names and repeated fields already joined by ", ".
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const progress: BodyProgress = { done: false, reader: undefined };
+  const progress: BodyProgress = { end: undefined, reader: undefined };
   return {
     method: request.method,
     url: pathAndQuery(request.url),
     headers,
     remoteAddress: info.remoteAddress,
     secure: info.secure ?? request.url.startsWith("https:"),
-    readBody: (limit, kind) => readBody(request, limit, kind, progress),
+    readBody: (limit, kind) => readBody(request, limit, kind, progress, deadline),
     releaseBody: () => releaseBody(request, progress),
   };
 }
 
-function releaseBody(request: Request, progress: BodyProgress): void {
-  if (progress.done) return;
-  progress.done = true;
+function releaseBody(request: Request, progress: BodyProgress): BodyEnd {
+  if (progress.end !== undefined) return progress.end;
+  if (request.body === null) return (progress.end = "whole");
+  progress.end = "cut";
   if (progress.reader !== undefined) cancel(progress.reader);
-  // Never read: cancel the stream itself. (A body the runtime is reading whole for `text()`
-  // is locked to it; the runtime ends that read with the connection.)
-  else if (!request.bodyUsed && request.body !== null) cancel(request.body);
+  else if (!request.bodyUsed) cancel(request.body); // never read
+  return "cut";
 }
 
 /** Cancels a stream or reader, ignoring a failure (the client may have gone already). */
@@ -76,59 +95,68 @@ function cancel(stream: { cancel(): Promise<void> }): void {
   }
 }
 
+/** The error a body read fails with when its deadline passed. */
+export class BodyTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`the request body did not arrive within ${ms} ms`);
+    this.name = "BodyTimeoutError";
+  }
+}
+
 /**
- * Reads the body with the cap enforced before anything is buffered beyond it: a declared
- * Content-Length over `limit` is refused without reading; one within it is read whole by the
- * runtime (`text()`/`arrayBuffer()`, which it frames by that length: several times cheaper than
- * a stream reader); a body without one (chunked) is counted as chunks arrive and the stream
- * is cancelled the moment the count passes `limit`. Resolves `undefined` when over the cap. A
- * body that fails mid-read (the client went away) rejects with the runtime's error.
+ * Reads the body through its stream reader, so that it can always be cancelled: when it passes
+ * `limit` (a declared Content-Length over it is refused before a byte is read), when its
+ * deadline passes, or when the core answers before its end (`releaseBody`). Nothing beyond the
+ * cap is buffered. Resolves `undefined` when over the cap; rejects with `BodyTimeoutError`
+ * after the deadline, and with the runtime's error when the client goes away mid-body.
  */
 export async function readBody(
   request: Request,
   limit: number,
   kind: "text" | "bytes",
-  progress: BodyProgress = { done: false, reader: undefined },
+  progress: BodyProgress = { end: undefined, reader: undefined },
+  deadline: BodyDeadline = NO_DEADLINE,
 ): Promise<string | Uint8Array | undefined> {
-  const header = request.headers.get("content-length");
-  const declared = header === null ? Number.NaN : Number(header);
   const body = request.body;
-  if (declared > limit) {
-    progress.done = true;
-    if (body !== null) cancel(body);
+  if (body === null) {
+    progress.end = "whole";
+    return kind === "text" ? "" : new Uint8Array(0);
+  }
+  if (Number(request.headers.get("content-length")) > limit) {
+    progress.end = "cut";
+    cancel(body);
     return undefined;
   }
-  if (declared >= 0 || body === null) {
-    if (kind === "bytes") {
-      const bytes = new Uint8Array(await request.arrayBuffer());
-      progress.done = true;
-      return bytes.byteLength > limit ? undefined : bytes;
-    }
-    const text = await request.text();
-    progress.done = true;
-    // A runtime that let more through than the header said: refuse it still (UTF-16 units
-    // never outnumber UTF-8 bytes, so this never refuses a body within the cap).
-    return text.length > limit ? undefined : text;
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   const reader = body.getReader();
   progress.reader = reader;
-  for (;;) {
-    const step = await reader.read();
-    if (step.done) break;
-    size += step.value.byteLength;
-    if (size > limit) {
-      progress.done = true;
-      cancel(reader);
-      return undefined;
+  const expire = (): void => {
+    if (progress.end !== undefined) return;
+    progress.end = "timeout";
+    cancel(reader); // ends the pending read
+  };
+  const stop = deadline.ms > 0 && deadline.ms < Infinity ? deadline.start(deadline.ms, expire) : undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const step = await reader.read();
+      if (step.done) break;
+      size += step.value.byteLength;
+      if (size > limit) {
+        progress.end = "cut";
+        cancel(reader);
+        return undefined;
+      }
+      chunks.push(step.value);
     }
-    chunks.push(step.value);
+  } finally {
+    stop?.();
   }
-  // Released meanwhile (`releaseBody` cancelled the reader, which ends the stream): what came
-  // is not the whole body.
-  if (progress.done) throw new Error("the request body was released before its end");
-  progress.done = true;
+  // Cancelled meanwhile (the deadline, or `releaseBody`), which ends the stream early: what
+  // came is not the whole body.
+  if (progress.end === "timeout") throw new BodyTimeoutError(deadline.ms);
+  if (progress.end !== undefined) throw new Error("the request body was released before its end");
+  progress.end = "whole";
   progress.reader = undefined;
   return kind === "text" ? decodeText(chunks) : concat(chunks, size);
 }
@@ -168,14 +196,6 @@ export function toResponse(response: EngineResponse): Response {
 /** 404 for requests outside the engine's path, when no application route takes them. */
 export function notFound(): Response {
   return new Response("Not Found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
-
-/**
- * 400 when the runtime itself refuses a WebSocket handshake the core had accepted (a
- * malformed Sec-WebSocket-Key or version): the client gets an HTTP error, never a 101.
- */
-export function handshakeRefused(): Response {
-  return new Response("Bad Request", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
 function ignore(): void {}

@@ -50,6 +50,19 @@ export function timerClock(tick: () => void): TimerClock {
   };
 }
 
+/** Starts a one-shot timer for a shim's own deadline (a request body's); returns its cancel. */
+export type StartTimer = (ms: number, fire: () => void) => () => void;
+
+/**
+ * `StartTimer` on the runtime's `setTimeout`, for the deadlines a shim keeps outside the core
+ * (the core has only the one `timerClock`). Such a timer keeps no process alive either.
+ */
+export const startTimer: StartTimer = (ms, fire) => {
+  const timer = setTimeout(fire, Math.min(Math.max(0, ms), MAX_DELAY));
+  unref(timer);
+  return () => clearTimeout(timer);
+};
+
 /**
  * The core's deadlines alone must not keep a process alive: Node's and Bun's timer objects
  * can be told so. (Deno's `setTimeout` returns a number; its server keeps the process alive.)

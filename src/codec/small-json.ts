@@ -10,6 +10,8 @@
 // count too, since a getter may return something else the second time, and gives up
 // (returns undefined, never throws: unwinding an exception costs more than the whole write)
 // on anything over budget or not plain data; the encoder then calls JSON.stringify.
+// All of this holds on V8. On JavaScriptCore JSON.stringify is the faster of the two, so the
+// encoder takes a `SmallValueWriter` that a runtime's shim sets (socket-encoder.ts).
 //
 // The output is exactly JSON.stringify's, character for character (the tests compare them
 // on generated values): arrays write every index (holes, undefined, functions and symbols

@@ -54,17 +54,7 @@ export class Decoder {
    * Attachments are kept as given, not copied.
    */
   add(chunk: string | Uint8Array): Packet | undefined {
-    if (typeof chunk === "string") {
-      if (this.#pending !== undefined) {
-        this.reset();
-        throw new DecodeError("unexpected text");
-      }
-      const packet = decodeText(chunk, this.#maxAttachments);
-      if (announced === 0) return packet;
-      this.#pending = packet;
-      this.#due = announced;
-      return undefined;
-    }
+    if (typeof chunk === "string") return this.addText(chunk, 0);
     if (!(chunk instanceof Uint8Array)) throw new TypeError("Decoder.add takes a string or a Uint8Array");
     const pending = this.#pending;
     if (pending === undefined) throw new DecodeError("unexpected binary");
@@ -77,6 +67,23 @@ export class Decoder {
     } finally {
       clear(attachments); // the reconstruction keeps no reference to the array itself
     }
+  }
+
+  /**
+   * Feeds one text message that `text` holds from `start` to its end: the same as
+   * `add(text.slice(start))`, without cutting the message out first (an Engine.IO packet's
+   * data after its type digit, say).
+   */
+  addText(text: string, start: number): Packet | undefined {
+    if (this.#pending !== undefined) {
+      this.reset();
+      throw new DecodeError("unexpected text");
+    }
+    const packet = decodeText(text, start, this.#maxAttachments);
+    if (announced === 0) return packet;
+    this.#pending = packet;
+    this.#due = announced;
+    return undefined;
   }
 
   /** Drops a binary packet that is waiting for attachments. */
@@ -120,24 +127,24 @@ let announced = 0;
 /** The namespace of the last packet that named one (any decoder; strings are immutable). */
 let lastNamespace = "/";
 
-/** One text frame as a packet; sets `announced`. */
-function decodeText(text: string, maxAttachments: number): Packet {
+/** The text frame that `text` holds from `start` on, as a packet; sets `announced`. */
+function decodeText(text: string, start: number, maxAttachments: number): Packet {
   announced = 0;
   const length = text.length;
-  const type = text.charCodeAt(0) - CODE_0;
+  const type = text.charCodeAt(start) - CODE_0;
   if (!(type >= 0 && type <= 6)) {
-    throw new DecodeError("invalid packet type", length === 0 ? "empty packet" : JSON.stringify(text.charAt(0)));
+    throw new DecodeError("invalid packet type", start >= length ? "empty packet" : JSON.stringify(text.charAt(start)));
   }
-  let i = 1;
+  let i = start + 1;
 
   let attachments: number | undefined;
   if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
-    const start = i;
+    const first = i;
     let n = 0;
     for (let c = text.charCodeAt(i); c >= CODE_0 && c <= CODE_9; c = text.charCodeAt(++i)) {
       n = n * 10 + (c - CODE_0);
     }
-    if (i === start || text.charCodeAt(i) !== DASH || n < 1) throw new DecodeError("invalid attachments");
+    if (i === first || text.charCodeAt(i) !== DASH || n < 1) throw new DecodeError("invalid attachments");
     if (n > maxAttachments) throw new DecodeError("too many attachments", `${n} > ${maxAttachments}`);
     attachments = n;
     i++;

@@ -8,6 +8,11 @@
 // placeholders in only when there is binary. Attachments are views of the caller's memory,
 // not copies: the caller must not change them until sent.
 //
+// Which writer is faster for small values depends on the JavaScript engine, so it is a choice
+// (`SmallValueWriter`) that the runtime's shim makes once for all encoders: on V8 small-json.ts
+// clearly beats JSON.stringify's fixed cost; on JavaScriptCore JSON.stringify wins, since
+// there every `+` of the JS writer builds a rope that the socket write must flatten again.
+//
 // Anything that cannot be encoded is the application's mistake and throws EncodeError at
 // once: a bad type, namespace or ack id, data the type does not allow, a reserved event
 // name, a circular or too deeply nested value, a BigInt, a toJSON or getter that throws.
@@ -22,8 +27,43 @@ import type { Packet } from "./socket-packet.js";
 
 const SLASH = 47;
 
+/** How an encoder writes the JSON of small (within SMALL_BUDGET) event arguments. */
+export type SmallValueWriter =
+  /** small-json.ts, piece by piece from JavaScript: the default, fastest on V8. */
+  | "js"
+  /** JSON.stringify for every value: fastest on JavaScriptCore. */
+  | "native";
+
+export interface EncoderOptions {
+  /** Default: the shared choice of {@link setSmallValueWriter}, read at each encode ("js" unless set). */
+  smallValues?: SmallValueWriter;
+}
+
+/** The shared writer, for encoders not given one: it follows the JavaScript engine, not a server. */
+let sharedWriter: SmallValueWriter = "js";
+
+/**
+ * Sets the writer of small values for every encoder not given one, from the next encode on.
+ * A runtime's shim calls it for the engine it runs on; the output is the same either way.
+ */
+export function setSmallValueWriter(writer: SmallValueWriter): void {
+  if (writer !== "js" && writer !== "native") throw new TypeError(`unknown small-value writer ${String(writer)}`);
+  sharedWriter = writer;
+}
+
 /** Encodes Socket.IO packets; stateless, so one instance can serve every connection. */
 export class Encoder {
+  /** The writer this encoder always uses, or undefined for the shared one. */
+  readonly smallValues: SmallValueWriter | undefined;
+
+  constructor(options: EncoderOptions = {}) {
+    const writer = options.smallValues;
+    if (writer !== undefined && writer !== "js" && writer !== "native") {
+      throw new TypeError(`unknown small-value writer ${String(writer)}`);
+    }
+    this.smallValues = writer;
+  }
+
   /**
    * The frames of `packet`: its text, then one Uint8Array per binary attachment. An EVENT or
    * ACK (or BINARY_EVENT/BINARY_ACK) is sent as BINARY_* exactly when its data holds binary.
@@ -46,7 +86,7 @@ export class Encoder {
     }
 
     // EVENT or ACK: the arguments may hold binary anywhere; its count goes into the header.
-    const json = writeArguments(data, frames);
+    const json = writeArguments(data, frames, (this.smallValues ?? sharedWriter) === "js");
     const attachments = frames.length - 1;
     const event = type === PacketType.EVENT || type === PacketType.BINARY_EVENT;
     let head = attachments === 0 ? (event ? "2" : "3") : `${event ? "5" : "6"}${attachments}-`;
@@ -60,12 +100,15 @@ export class Encoder {
 /** Reused by every encode: what the scan of the arguments found. */
 const found: Scan = { size: 0, binary: false };
 
-/** The JSON of an event's arguments, binary replaced by placeholders and added to `frames`. */
-function writeArguments(data: unknown, frames: Frames): string {
+/**
+ * The JSON of an event's arguments, binary replaced by placeholders and added to `frames`;
+ * small values by small-json.ts when `jsWriter`.
+ */
+function writeArguments(data: unknown, frames: Frames, jsWriter: boolean): string {
   scanArguments(data, found);
   // Read at once: a getter or toJSON below may encode something and overwrite `found`.
   const { size, binary } = found;
-  if (size <= SMALL_BUDGET) {
+  if (jsWriter && size <= SMALL_BUDGET) {
     let small: string | undefined;
     try {
       small = tryWriteSmall(data, frames);

@@ -51,6 +51,13 @@ export interface WebSocketPeer {
   send(packets: readonly WirePacket[]): boolean;
   /** Closes the WebSocket with a status code (1000 normal, 1002, 1007, 1009, 1011, …). */
   close(code: number, reason: string): void;
+  /**
+   * True when the runtime itself writes out together what is sent to this socket while one of
+   * its messages is handled (it corks the socket around its message callback). The core then
+   * hands over what a message made it queue as soon as the message is handled, instead of
+   * waiting for the end of the microtask round to gather packets into one batch.
+   */
+  readonly writesTogether?: boolean;
 }
 
 /** What the core gives back for that WebSocket: the shim reports its events here. */

@@ -169,8 +169,8 @@ export class EngineServer implements SessionHost {
     if (this.closed) return this.refuseShuttingDown(req, cors);
     if (req.method !== "GET") return this.refuse(req, 2, cors);
     if (transport !== "polling") return this.refuse(req, 3, cors); // a websocket handshake needs an upgrade
-    const request = handshakeRequest(req, query);
-    const refusal = await this.checkHandshake(request);
+    const request = handshakeRequest(req);
+    const refusal = await this.checkHandshake(request, query.EIO);
     if (refusal !== undefined) return this.refuse(req, refusal.code, cors, refusal.message);
     if (this.closed) return this.refuseShuttingDown(req, cors); // closed while allowRequest decided
     const id = this.newId();
@@ -220,8 +220,8 @@ export class EngineServer implements SessionHost {
 
     if (this.closed) return { kind: "reject", response: this.refuseShuttingDown(req, cors) };
     if (req.method !== "GET") return this.reject(req, 2, cors);
-    const request = handshakeRequest(req, query);
-    const refusal = await this.checkHandshake(request);
+    const request = handshakeRequest(req);
+    const refusal = await this.checkHandshake(request, query.EIO);
     if (refusal !== undefined) return this.reject(req, refusal.code, cors, refusal.message);
     if (this.closed) return { kind: "reject", response: this.refuseShuttingDown(req, cors) };
     const malformed = badWebSocketHandshake(req);
@@ -296,9 +296,14 @@ export class EngineServer implements SessionHost {
     return transport !== undefined && (this.options.transports as readonly string[]).includes(transport);
   }
 
-  /** allowRequest, then the protocol version: undefined when the handshake may proceed. */
+  /**
+   * allowRequest, then the protocol version (`eio`, from the query parsed for routing: reading
+   * `request.query` would make the session keep a parsed copy): undefined when the handshake
+   * may proceed.
+   */
   private async checkHandshake(
     request: HandshakeRequest,
+    eio: string | undefined,
   ): Promise<{ code: EngineErrorCode; message?: string } | undefined> {
     const allowRequest = this.options.allowRequest;
     if (allowRequest !== undefined) {
@@ -312,7 +317,7 @@ export class EngineServer implements SessionHost {
       }
       if (verdict !== true) return typeof verdict === "string" && verdict !== "" ? { code: 4, message: verdict } : { code: 4 };
     }
-    if (request.query.EIO !== "4") return { code: 5 };
+    if (eio !== "4") return { code: 5 };
     return undefined;
   }
 
@@ -413,12 +418,32 @@ function badWebSocketHandshake(req: EngineRequest): Record<string, string> | und
  * What a session keeps of its handshake request: its values shared with other sessions'
  * where equal (intern.ts), except the WebSocket key, which no two requests share.
  */
-function handshakeRequest(req: EngineRequest, query: Record<string, string>): HandshakeRequest {
-  return {
-    url: intern(req.url),
-    headers: internValues(req.headers, "sec-websocket-key"),
-    query: internValues(query),
-    remoteAddress: intern(req.remoteAddress),
-    secure: req.secure,
-  };
+function handshakeRequest(req: EngineRequest): HandshakeRequest {
+  return new KeptRequest(intern(req.url), internValues(req.headers, "sec-websocket-key"), intern(req.remoteAddress), req.secure);
+}
+
+/**
+ * A session's handshake request. Its query is parsed from `url` on first read, then kept: most
+ * sessions never read it (`socket.handshake`, which shows it, is built on first read too), and
+ * the url is one string shared by the sessions whose urls are equal. `toJSON` writes all five
+ * fields, for snapshots.
+ */
+class KeptRequest implements HandshakeRequest {
+  #query: Readonly<Record<string, string>> | undefined = undefined;
+
+  constructor(
+    readonly url: string,
+    readonly headers: Readonly<Record<string, string | undefined>>,
+    readonly remoteAddress: string,
+    readonly secure: boolean,
+  ) {}
+
+  get query(): Readonly<Record<string, string>> {
+    return (this.#query ??= internValues(parseQuery(this.url)));
+  }
+
+  toJSON(): HandshakeRequest {
+    const { url, headers, query, remoteAddress, secure } = this;
+    return { url, headers, query, remoteAddress, secure };
+  }
 }

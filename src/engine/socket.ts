@@ -1,10 +1,10 @@
 // One Engine.IO session: the effects of the transitions that machine.ts lists. Every input
 // first goes through `step()` (the table lookup); only then does the session act.
 //
-// Memory: an idle websocket session is this object, its link, one timer handle, and the
-// handshake request it keeps. The layer above listens through one handler object (no
-// closures); the listener registry for `on()`, the write buffer, the polling slots and the
-// probe are allocated only while they are needed.
+// Memory: an idle websocket session is this object (also the link of the WebSocket it was
+// born on), one timer handle, and the handshake request it keeps. The layer above listens
+// through one handler object (no closures); the listener registry for `on()`, the write
+// buffer, the polling slots and the probe are allocated only while they are needed.
 
 import { decodePacket } from "../codec/index.js";
 import type { EnginePacket } from "../codec/index.js";
@@ -70,7 +70,17 @@ const WS_CLOSE_CODES: { readonly [R in EngineCloseReason]: number } = {
 
 const MESSAGE_TOO_BIG = "message too big";
 
-export class EngineSocket implements WebSocketSink {
+/** "4": an Engine.IO message packet. */
+const CODE_MESSAGE = 52;
+
+/**
+ * The session whose WebSocket message (from a peer that `writesTogether`) is being handled:
+ * its queue then waits for the flush right after the message, not for a microtask. A module
+ * variable rather than a field: a session pays no memory for it.
+ */
+let handling: EngineSocket | undefined;
+
+export class EngineSocket implements WebSocketSink, WebSocketConnection {
   readonly id: string;
   /** What the handshake request carried (url, headers, query, address, TLS). */
   readonly request: HandshakeRequest;
@@ -220,7 +230,7 @@ export class EngineSocket implements WebSocketSink {
     this.peer = peer;
     this.heartbeat = snapshot.heartbeat;
     this.arm(Math.max(0, snapshot.deadline - this.host.timers.now()));
-    return new WebSocketLink(this, peer);
+    return this; // its own link: see `attachWebSocket`
   }
 
   /**
@@ -241,9 +251,7 @@ export class EngineSocket implements WebSocketSink {
   receive(packet: EnginePacket): void {
     switch (packet.type) {
       case "message":
-        if (!this.step("packet:message") || this.state === "closing") return;
-        this.beat("traffic");
-        this.deliver(packet.data ?? "");
+        this.receiveMessage(packet.data ?? "");
         return;
       case "pong":
         if (!this.step("packet:pong") || this.state === "closing") return;
@@ -265,6 +273,28 @@ export class EngineSocket implements WebSocketSink {
       case "close":
         this.step("packet:close");
         return;
+    }
+  }
+
+  private receiveMessage(data: string | Uint8Array): void {
+    if (!this.step("packet:message") || this.state === "closing") return;
+    this.beat("traffic");
+    this.deliver(data);
+  }
+
+  /** A text message packet ("4…") over a websocket, handed on without cutting its data out. */
+  private receiveText(packet: string): void {
+    const handler = this.handler;
+    if (handler?.onTextMessage === undefined || this.events !== undefined) {
+      this.receiveMessage(packet.slice(1));
+      return;
+    }
+    if (!this.step("packet:message") || this.state === "closing") return;
+    this.beat("traffic");
+    try {
+      handler.onTextMessage(packet, 1);
+    } catch (error) {
+      reportError(this.host.options.onError, "an Engine.IO message handler threw", error);
     }
   }
 
@@ -387,7 +417,28 @@ export class EngineSocket implements WebSocketSink {
   /** @internal The WebSocket of a session born on websocket. */
   attachWebSocket(peer: WebSocketPeer): WebSocketConnection {
     this.peer = peer;
-    return new WebSocketLink(this, peer);
+    // The session is the link of the WebSocket it was born on (one object less per connection):
+    // that socket is its transport for life, so "from this socket" is "from `this.peer`" while
+    // the session still has it (see `message`). A probe's socket gets a WebSocketLink.
+    return this;
+  }
+
+  /** @internal WebSocketConnection of the socket the session was born on: one message from it. */
+  message(data: string | Uint8Array): void {
+    const peer = this.peer;
+    if (peer !== undefined) this.wsMessage(peer, data);
+  }
+
+  /** @internal WebSocketConnection of the socket the session was born on: it can take data again. */
+  drained(): void {
+    const peer = this.peer;
+    if (peer !== undefined) this.wsDrained(peer);
+  }
+
+  /** @internal WebSocketConnection of the socket the session was born on: it is gone. */
+  closed(code: number, _reason: string): void {
+    const peer = this.peer;
+    if (peer !== undefined) this.wsClosed(peer, code);
   }
 
   /** @internal A websocket with this session's sid arrived: probe it. */
@@ -406,8 +457,23 @@ export class EngineSocket implements WebSocketSink {
 
   /** @internal */
   wsMessage(peer: WebSocketPeer, data: string | Uint8Array): void {
-    if (peer === this.peer) this.transportMessage(peer, data);
-    else if (peer === this.probe?.peer) this.probeMessage(data);
+    if (peer === this.peer) {
+      if (peer.writesTogether !== true) {
+        this.transportMessage(peer, data);
+        return;
+      }
+      // The runtime writes this socket's sends of the message together anyway: what the
+      // message made us queue goes out as soon as it is handled (see `queue`), with no
+      // microtask round to wait for.
+      const outer = handling;
+      handling = this;
+      try {
+        this.transportMessage(peer, data);
+      } finally {
+        handling = outer;
+      }
+      if (this.buffer !== undefined) this.flush();
+    } else if (peer === this.probe?.peer) this.probeMessage(data);
     // else: a socket this session has let go of; what it says concerns no one.
   }
 
@@ -605,7 +671,8 @@ export class EngineSocket implements WebSocketSink {
       }
       return;
     }
-    if (!this.flushPending) {
+    // While its own message is handled, `wsMessage` flushes right after (writesTogether).
+    if (!this.flushPending && handling !== this) {
       this.flushPending = true;
       this.host.queueFlush(this);
     }
@@ -643,7 +710,7 @@ export class EngineSocket implements WebSocketSink {
       if (batch === undefined) return;
       polling.answer(encodePollingPayload(batch));
     }
-    this.emit("drain");
+    if (this.events !== undefined) this.emit("drain");
   }
 
   // ── reading ─────────────────────────────────────────────────────────────────────────
@@ -654,6 +721,11 @@ export class EngineSocket implements WebSocketSink {
       this.peer = undefined;
       peer.close(1009, MESSAGE_TOO_BIG);
       this.transportError(MESSAGE_TOO_BIG);
+      return;
+    }
+    // A text message ("4…"), nearly every packet, skips the packet object and the slice.
+    if (typeof data === "string" && data.charCodeAt(0) === CODE_MESSAGE) {
+      this.receiveText(data);
       return;
     }
     let packet: EnginePacket;
@@ -755,7 +827,7 @@ export class EngineSocket implements WebSocketSink {
         reportError(this.host.options.onError, "an Engine.IO message handler threw", error);
       }
     }
-    this.emit("message", data);
+    if (this.events !== undefined) this.emit("message", data); // no rest-argument array when none listen
   }
 
   private emit<K extends keyof EngineSocketEvents>(event: K, ...args: Parameters<EngineSocketEvents[K]>): void {

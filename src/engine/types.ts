@@ -113,6 +113,11 @@ export interface SendOptions {
 export interface EngineSocketHandler {
   /** One Engine.IO message from the client. */
   onMessage(data: string | Uint8Array): void;
+  /**
+   * Optional, instead of `onMessage` for a text message: the whole Engine.IO packet and where
+   * its data starts (after the type digit), so that the data need not be cut out first.
+   */
+  onTextMessage?(packet: string, start: number): void;
   /** The session ended; called exactly once. */
   onClose(reason: EngineCloseReason, description?: string): void;
 }

@@ -1,7 +1,8 @@
-// The `WebSocketConnection` a shim gets back for each accepted WebSocket. It only forwards
-// the shim's reports to the session together with the peer they concern: the session decides
-// whether that peer is its transport, its upgrade probe, or a stale socket to ignore. Two
-// fields and methods on the prototype, so an idle connection costs a few bytes.
+// The `WebSocketConnection` a shim gets back for an upgrade probe's WebSocket (a session born
+// on a WebSocket is that socket's connection itself: see `EngineSocket.attachWebSocket`). It
+// only forwards the shim's reports to the session together with the peer they concern: the
+// session decides whether that peer is its transport, its upgrade probe, or a stale socket to
+// ignore. Two fields and methods on the prototype.
 
 import type { WebSocketConnection, WebSocketPeer } from "./contract.js";
 

@@ -10,6 +10,7 @@
 import type { WirePacket } from "../engine/contract.js";
 import type { Packet } from "../codec/index.js";
 import type { Handshake } from "./handshake.js";
+import { OwnRoomSet, membersOf } from "./own-room-set.js";
 
 export type Room = string;
 export type SocketId = string;
@@ -129,10 +130,12 @@ const NO_ROOMS: ReadonlySet<Room> = new Set();
  * socket id → rooms, each set created on first join and dropped when empty.
  *
  * Memory: a connected socket is in its own room, and most sockets are in no other. Such a
- * socket's two sets would both be `{id}`, so they are one Set object, entered in both maps;
- * before either side changes, the room's side takes a copy (`ownRooms`, `membersOf`), so a
+ * socket's two sets would both be `{id}`, so they are one set object, entered in both maps;
+ * before either side changes, the room's side takes a copy (`ownRooms`, `roomMembers`), so a
  * shared set always holds exactly the socket's id, `socket.rooms` stays one live set, and
- * reading either map shows what it always showed.
+ * reading either map shows what it always showed. That set is an `OwnRoomSet`, which keeps
+ * its one member in a field until it changes or is walked (a fraction of a Set's storage);
+ * the adapter's own walks go through `membersOf`, which leaves it compact.
  */
 export class InMemoryAdapter implements Adapter {
   readonly rooms = new Map<Room, Set<SocketId>>();
@@ -150,7 +153,7 @@ export class InMemoryAdapter implements Adapter {
     for (const room of rooms) {
       if (room === id && !this.sids.has(id) && !this.rooms.has(id)) {
         // A socket joining its own room first (every socket does): one set for both maps.
-        const own = new Set([id]);
+        const own = new OwnRoomSet(id);
         this.sids.set(id, own);
         this.rooms.set(id, own);
         continue;
@@ -158,7 +161,7 @@ export class InMemoryAdapter implements Adapter {
       const own = this.ownRooms(id);
       if (own.has(room)) continue;
       own.add(room);
-      const members = this.membersOf(room);
+      const members = this.roomMembers(room);
       if (members === undefined) this.rooms.set(room, new Set([id]));
       else members.add(id);
     }
@@ -175,7 +178,7 @@ export class InMemoryAdapter implements Adapter {
     const own = this.sids.get(id);
     if (own === undefined) return;
     this.sids.delete(id); // first: a set shared with room `id` is then this walk's alone
-    for (const room of own) this.leaveRoom(room, id);
+    for (const room of membersOf(own)) this.leaveRoom(room, id);
   }
 
   /** `id` leaves `room`'s members (the room goes when it empties). */
@@ -183,7 +186,7 @@ export class InMemoryAdapter implements Adapter {
     const members = this.rooms.get(room);
     if (members === undefined || !members.has(id)) return;
     if (members.size === 1) this.rooms.delete(room);
-    else this.membersOf(room)!.delete(id);
+    else this.roomMembers(room)!.delete(id);
   }
 
   /**
@@ -197,15 +200,17 @@ export class InMemoryAdapter implements Adapter {
       this.sids.set(id, created);
       return created;
     }
-    if (own === this.rooms.get(id)) this.rooms.set(id, new Set(own));
+    // Shared, so it holds exactly `id`: the room's side gets a set of its own with that member.
+    if (own === this.rooms.get(id)) this.rooms.set(id, new OwnRoomSet(id));
     return own;
   }
 
   /** The members of `room`, ready to change: copied when shared with socket `room`'s own rooms. */
-  private membersOf(room: Room): Set<SocketId> | undefined {
+  private roomMembers(room: Room): Set<SocketId> | undefined {
     let members = this.rooms.get(room);
     if (members !== undefined && members === this.sids.get(room)) {
-      members = new Set(members);
+      // Shared, so it holds exactly `room` (a socket id).
+      members = new Set([room]);
       this.rooms.set(room, members);
     }
     return members;
@@ -305,7 +310,7 @@ export class InMemoryAdapter implements Adapter {
       for (const room of rooms) {
         const members = this.rooms.get(room);
         if (members === undefined) break;
-        for (const id of members) {
+        for (const id of membersOf(members)) {
           if (except?.has(id)) continue;
           const socket = sockets.get(id);
           if (socket !== undefined) selected.push(socket);
@@ -316,7 +321,7 @@ export class InMemoryAdapter implements Adapter {
       for (const room of rooms) {
         const members = this.rooms.get(room);
         if (members === undefined) continue;
-        for (const id of members) {
+        for (const id of membersOf(members)) {
           if (seen.has(id) || except?.has(id)) continue;
           seen.add(id);
           const socket = sockets.get(id);
@@ -331,7 +336,7 @@ export class InMemoryAdapter implements Adapter {
     const ids = new Set<SocketId>();
     for (const room of except) {
       const members = this.rooms.get(room);
-      if (members !== undefined) for (const id of members) ids.add(id);
+      if (members !== undefined) for (const id of membersOf(members)) ids.add(id);
     }
     return ids;
   }

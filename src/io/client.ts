@@ -23,6 +23,8 @@ import type { WirePacket } from "../engine/contract.js";
 import type { TimerHandle } from "../engine/timers.js";
 import type { EngineCloseReason, EngineSocketHandler, HandshakeRequest, SendOptions } from "../engine/types.js";
 import type { EngineConnection } from "./engine-port.js";
+import { authOf, issuedOf } from "./handshake.js";
+import { membersOf } from "./own-room-set.js";
 import type { Namespace } from "./namespace.js";
 import type { DisconnectReason } from "./reasons.js";
 import type { Server } from "./server.js";
@@ -92,11 +94,28 @@ export class Client<
     if (this.closed) return;
     let packet: Packet | undefined;
     try {
-      packet = this.decoderFor(data).add(data);
+      packet = this.decoderFor(data, 0).add(data);
     } catch {
       this.closeWith("parse error");
       return;
     }
+    this.decoded(packet);
+  }
+
+  /** @internal A text message that `text` holds from `start` on (the connection's handler). */
+  onTextMessage(text: string, start: number): void {
+    if (this.closed) return;
+    let packet: Packet | undefined;
+    try {
+      packet = this.decoderFor(text, start).addText(text, start);
+    } catch {
+      this.closeWith("parse error");
+      return;
+    }
+    this.decoded(packet);
+  }
+
+  private decoded(packet: Packet | undefined): void {
     // A binary packet is complete (or never began): its decoder has nothing left to hold.
     if (this.decoder !== undefined && this.decoder.attachmentsDue === 0) this.decoder = undefined;
     if (packet !== undefined) this.onpacket(packet);
@@ -106,14 +125,14 @@ export class Client<
    * The decoder for `data`: this connection's own while a binary packet is pending, and for
    * what may start one (a binary event or ack, or bytes, which the decoder then refuses);
    * else the one shared by every connection, since a text packet that announces no
-   * attachments leaves nothing in a decoder.
+   * attachments leaves nothing in a decoder. Text starts at `start`.
    */
-  private decoderFor(data: string | Uint8Array): Decoder {
+  private decoderFor(data: string | Uint8Array, start: number): Decoder {
     const own = this.decoder;
     if (own !== undefined) return own;
     const max = this.server._maxAttachments;
     if (typeof data === "string") {
-      const type = data.charCodeAt(0) - 48;
+      const type = data.charCodeAt(start) - 48;
       if (type !== PacketType.BINARY_EVENT && type !== PacketType.BINARY_ACK) return sharedDecoder(max);
     }
     return (this.decoder = new Decoder({ maxAttachments: max }));
@@ -301,14 +320,16 @@ export class Client<
     for (const socket of this.allSockets()) {
       if (!socket.connected) continue;
       const rooms: string[] = [];
-      for (const room of socket.rooms) if (room !== socket.id) rooms.push(room);
+      // membersOf: a socket alone in its own room keeps its compact set (own-room-set.ts).
+      for (const room of membersOf(socket.rooms)) if (room !== socket.id) rooms.push(room);
+      const handshake = socket._handshakeSlot; // read without building the handshake
       sockets.push({
         nsp: socket.nsp.name,
         id: socket.id,
         rooms,
         data: socket.data,
-        auth: socket.handshake.auth,
-        issued: socket.handshake.issued,
+        auth: authOf(handshake),
+        issued: issuedOf(handshake),
         ackId: socket._nextAckId(),
       });
     }

@@ -14,7 +14,7 @@ import type { Adapter, AdapterNamespace, Room, SocketId } from "./adapter.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { FetchedSocket } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
-import { buildHandshake } from "./handshake.js";
+import { handshakeSlot } from "./handshake.js";
 import { runMiddlewares } from "./middleware.js";
 import type { ExtendedError, NextFunction } from "./middleware.js";
 import { NAMESPACE_RESERVED_EVENTS } from "./reserved.js";
@@ -334,7 +334,7 @@ export class Namespace<
     auth: Readonly<Record<string, unknown>>,
   ): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
     const conn = client.conn;
-    const handshake = buildHandshake(conn.request, auth, this._timers.now());
+    const handshake = handshakeSlot(conn.request, auth, this._timers.now());
     const socket = new Socket(this, client, this.server._generateId(), handshake, Socket._freshData, false);
     client._track(socket);
     const fns = this.middlewares();
@@ -417,7 +417,7 @@ export class Namespace<
     rooms: readonly Room[],
     ackId: number,
   ): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
-    const handshake = buildHandshake(client.conn.request, state.auth, state.issued);
+    const handshake = handshakeSlot(client.conn.request, state.auth, state.issued);
     const socket = new Socket(this, client, state.id, handshake, state.data, true);
     this.sockets.set(socket.id, socket);
     socket._onrestore(rooms, ackId);

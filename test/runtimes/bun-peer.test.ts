@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { UpgradeVerdict, WebSocketConnection, WebSocketPeer, WirePacket } from "../../src/engine/contract.js";
 import { BunPeer, type BunServer, type BunWebSocket, handler } from "../../runtimes/bun.js";
 import type { HostedEngine } from "../../runtimes/shared/engine-host.js";
+import { Server } from "../../src/index.js";
 
 type Accepted = Extract<UpgradeVerdict, { kind: "accept" }>;
 
@@ -298,5 +299,34 @@ describe("the Bun handler's idle timeouts", () => {
     expect(await timeoutsFor(new Request(url), 200_000, 51_000)).toEqual([0]);
     expect(await timeoutsFor(new Request(url), 200_000, 50_000)).toEqual([255]);
     expect(await timeoutsFor(new Request(url), 200_000, 45_000)).toEqual([250]);
+  });
+});
+
+describe("a Socket.IO server behind the Bun handler", () => {
+  it("answers an ack inside the message's own callback, where Bun has the socket corked", async () => {
+    const io = new Server();
+    io.on("connection", (socket) => {
+      socket.on("ack", (value: unknown, ack: (value: unknown) => void) => ack(value));
+    });
+    const bun = handler(io);
+    let data: BunPeer | undefined;
+    const server: BunServer = {
+      upgrade: (_request, options) => ((data = options.data), true),
+      requestIP: () => ({ address: "127.0.0.1" }),
+      timeout() {},
+    };
+    const upgrade = new Request("http://127.0.0.1/socket.io/?EIO=4&transport=websocket", {
+      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" },
+    });
+    expect(await bun.fetch(upgrade, server)).toBeUndefined();
+    const ws = new ScriptedSocket(data!);
+    expect(data!.writesTogether).toBe(true);
+    bun.websocket.open(ws);
+    bun.websocket.message(ws, "40");
+    await Promise.resolve();
+    ws.writes = [];
+    bun.websocket.message(ws, '427["ack",{"n":1234,"s":"fox"}]');
+    expect(ws.writes).toEqual([['437[{"n":1234,"s":"fox"}]']]); // before any microtask ran
+    await io.close();
   });
 });

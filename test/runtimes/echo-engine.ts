@@ -6,6 +6,7 @@
 // HTTP, under /echo/:
 //   POST /echo/text|bytes   answers the body read as text (or its bytes), 413 over the cap
 //   GET  /echo/park         stays pending until the client aborts it (then counted)
+//   GET  /echo/parked?n=N   answers once N requests are parked
 //   GET  /echo/aborts?n=N   answers once N parked requests were reported aborted
 //   GET  /echo/closed?as=X  answers once a WebSocket was reported closed with `code reason` = X
 //   GET  /echo/whoami       answers `remoteAddress secure`
@@ -71,7 +72,12 @@ export class EchoEngine implements FetchEngine {
         return body === undefined ? answer(413, "too large") : answer(200, body);
       }
       case "GET /echo/park":
-        return new Promise((resolve) => this.parked.set(req, resolve));
+        return new Promise((resolve) => {
+          this.parked.set(req, resolve);
+          this.wake();
+        });
+      case "GET /echo/parked":
+        return this.when(() => this.parked.size >= n, () => answer(200, String(this.parked.size)));
       case "GET /echo/aborts":
         return this.when(() => this.aborts >= n, () => answer(200, String(this.aborts)));
       case "GET /echo/closed": {

@@ -79,9 +79,10 @@ describe.each(["deno", "bun"] as const)("the %s shim", (runtime) => {
   it("tells the engine when a parked request's client goes away", async () => {
     const abort = new AbortController();
     const parked = fetch(`${base}/echo/park`, { signal: abort.signal }).catch((err: unknown) => err);
-    // The aborts query parks too, and answers once the engine heard of the abort.
+    // Abort only once the server holds the request: an abort before it arrived is not one.
+    expect(await (await fetch(`${base}/echo/parked?n=1`)).text()).toBe("1");
+    // The aborts query waits too, and answers once the engine heard of the abort.
     const reported = fetch(`${base}/echo/aborts?n=1`).then((r) => r.text());
-    await new Promise((resolve) => setImmediate(resolve));
     abort.abort();
     await parked;
     expect(await reported).toBe("1");

@@ -3,10 +3,9 @@
 // hold no session, socket or deadline, and its memory must be back near the start.
 
 import { io } from "socket.io-client";
+import { megabytes } from "../control-protocol.js";
 import type { AttackContext, Family, FamilyResult } from "../family.js";
 import { pool, sleep } from "../family.js";
-
-const MB = 1024 * 1024;
 
 async function cycle(url: string, websocketOnly: boolean): Promise<boolean> {
   const socket = io(url, { forceNew: true, reconnection: false, transports: websocketOnly ? ["websocket"] : ["polling", "websocket"], timeout: 5000 });
@@ -40,7 +39,7 @@ export const churn: Family = {
       details: [
         `${n} cycles, ${ok} acked`,
         `before: sessions ${before.sessions}, sockets ${before.sockets}, timers ${before.timers ?? "n/a"}; after: sessions ${after.sessions}, sockets ${after.sockets}, timers ${after.timers ?? "n/a"}, namespaces ${after.namespaces}`,
-        `heap ${(before.heapBytes / MB).toFixed(1)} → ${(after.heapBytes / MB).toFixed(1)} MB, RSS ${(before.rssBytes / MB).toFixed(0)} → ${(after.rssBytes / MB).toFixed(0)} MB`,
+        `heap ${megabytes(before, "heapBytes", 1)} → ${megabytes(after, "heapBytes", 1)} MB, RSS ${megabytes(before, "rssBytes")} → ${megabytes(after, "rssBytes")} MB`,
       ],
       crashes: ctx.target.exited === undefined ? 0 : 1,
     };

@@ -6,6 +6,7 @@
 import { healthy } from "../clients/health.js";
 import { pollingHandshake, pollingPath, tcp } from "../clients/raw-http.js";
 import { RawWs } from "../clients/raw-ws.js";
+import { measured } from "../control-protocol.js";
 import type { AttackContext, Family, FamilyResult } from "../family.js";
 import { pool, sleep } from "../family.js";
 
@@ -91,7 +92,7 @@ export const slowConnections: Family = {
       asExpected: during === "ok",
       details,
       crashes: ctx.target.exited === undefined ? 0 : 1,
-      peakRssBytes: peak.rssBytes,
+      ...(measured("rssBytes", peak) ? { peakRssBytes: peak.rssBytes } : {}),
     };
   },
 };

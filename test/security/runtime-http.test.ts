@@ -1,0 +1,208 @@
+// What Deno and Bun do, under unio, with connections that misbehave at the HTTP level, seen
+// from a raw TCP client against a real server process (test/runtimes/limits-server.ts:
+// maxHttpBufferSize 1000, bodyTimeout 400 ms):
+// - a refused WebSocket upgrade gets the core's answer, whatever refused it: the core
+//   (unknown sid, a websocket-only session's sid) or the runtime (a malformed key); Bun then
+//   closes that connection (and only that one); Deno keeps it as a keep-alive connection,
+//   since it ignores a response's `Connection: close` (runtimes/fetch/hang-up.ts);
+// - a polling body that stalls, declared or chunked, is answered 408 once `bodyTimeout`
+//   passes, and the session ends with it. Bun then closes the connection. Deno 2.9 cannot be
+//   made to: once a read of the body was pending, it keeps the connection until the client
+//   sends the rest or goes (measured; what `stalledBodyEnd` pins, and the README says);
+// - a body over the cap that is still arriving is answered 413 at once (Bun closes the
+//   connection; Deno keeps it and drops the rest of the body);
+// - Bun's idle timeout ends a client that never speaks or trickles its headers (Deno's server
+//   has no such timeout: measured, and documented in the README).
+
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { StartedServer } from "../interop/client-suite.js";
+import { runtimeCommands, startServerProcess } from "../runtimes/spawn-server.js";
+
+const BODY_TIMEOUT_MS = 400; // as limits-server.ts
+
+interface Exchange {
+  /** Everything the server sent, as latin1. */
+  readonly data: string;
+  /** The status of the first response, if one came. */
+  readonly status: number | undefined;
+  /** How the connection ended, seen from the client, and when (ms after connecting). */
+  readonly end: "closed by server" | "still open";
+  readonly ms: number;
+  /** When the first byte of the answer came (ms after connecting), if one came. */
+  readonly answeredMs: number | undefined;
+}
+
+/**
+ * Opens a connection, writes `request`, then `drip` every `dripMs` (if given), and waits up
+ * to `waitMs` for the server to close it. Everything it opens is closed before it resolves.
+ */
+function exchange(port: number, request: string, waitMs: number, drip?: { text: string; everyMs: number }): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const began = performance.now();
+    const socket = connect({ port, host: "127.0.0.1" });
+    let data = "";
+    let answeredMs: number | undefined;
+    let dripped = 0;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const done = (end: Exchange["end"]): void => {
+      clearTimeout(bound);
+      clearInterval(timer);
+      socket.destroy();
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
+      resolve({ data, status: match ? Number(match[1]) : undefined, end, ms: performance.now() - began, answeredMs });
+    };
+    const bound = setTimeout(() => done("still open"), waitMs);
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      answeredMs ??= performance.now() - began;
+      data += chunk;
+    });
+    // A FIN, or a reset when the server closed over bytes it had not read: both end it.
+    socket.on("end", () => done("closed by server"));
+    socket.on("error", () => done("closed by server"));
+    socket.on("connect", () => {
+      socket.write(request);
+      if (drip === undefined) return;
+      timer = setInterval(() => {
+        if (dripped < drip.text.length && socket.writable) socket.write(drip.text[dripped++]!);
+      }, drip.everyMs);
+    });
+  });
+}
+
+const upgrade = (query: string, key = "dGhlIHNhbXBsZSBub25jZQ=="): string =>
+  `GET /socket.io/?EIO=4&transport=websocket${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+
+const postHead = (sid: string, headers: string): string =>
+  `POST /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\n${headers}\r\n`;
+
+/** Opens a polling session over plain HTTP and returns its sid. */
+async function pollingSession(base: string): Promise<string> {
+  const open = await (await fetch(`${base}/socket.io/?EIO=4&transport=polling`)).text();
+  return (JSON.parse(open.slice(1)) as { sid: string }).sid;
+}
+
+describe.each(["deno", "bun"] as const)("HTTP limits on %s", (runtime) => {
+  /** How the connection of a body cut off mid-read ends (see the header). */
+  const stalledBodyEnd: Exchange["end"] = runtime === "bun" ? "closed by server" : "still open";
+  /** How the connection of an answer written with `Connection: close` ends: Deno ignores the header. */
+  const closingAnswerEnd: Exchange["end"] = runtime === "bun" ? "closed by server" : "still open";
+  let server: StartedServer;
+  let base: string;
+  let port: number;
+  beforeAll(async () => {
+    server = await startServerProcess(runtime, runtimeCommands[runtime]("test/runtimes/limits-server.ts"));
+    base = server.url;
+    port = Number(new URL(base).port);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("a refused upgrade (unknown sid) gets the core's 400 (Bun then closes the connection)", async () => {
+    const result = await exchange(port, upgrade("&sid=nope"), 2000);
+    expect(result.status).toBe(400);
+    expect(result.data).toContain('{"code":1,"message":"Session ID unknown"}');
+    expect(result.end).toBe(closingAnswerEnd);
+    if (result.end === "closed by server") expect(result.ms).toBeLessThan(2000);
+  });
+
+  it("an upgrade the runtime refuses (malformed key) gets 400 (Bun then closes the connection)", async () => {
+    const result = await exchange(port, upgrade("", "short"), 2000);
+    expect(result.status).toBe(400);
+    expect(result.end).toBe(closingAnswerEnd);
+  });
+
+  it("a second WebSocket for a websocket-only session is refused; the session's own socket lives on", async () => {
+    const ws = new WebSocket(`${base.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
+    const messages: string[] = [];
+    const next = (): Promise<string> =>
+      new Promise((resolve) => ws.once("message", (data: Buffer) => resolve(data.toString())));
+    ws.on("message", (data: Buffer) => messages.push(data.toString()));
+    const open = await next();
+    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    const result = await exchange(port, upgrade(`&sid=${sid}`), 2000);
+    expect(result.status).toBe(400);
+    expect(result.data).toContain('{"code":3,"message":"Bad request"}');
+    expect(result.end).toBe(closingAnswerEnd);
+    // The refusal touched no other connection: the session still joins and acks.
+    ws.send("40");
+    expect(await next()).toMatch(/^40\{"sid":"[^"]+"\}$/);
+    ws.send('421["ping?"]');
+    expect(await next()).toBe('431["pong!"]');
+    ws.close();
+  });
+
+  it("a declared body that stalls is answered 408 after bodyTimeout and its session ends (Bun closes its connection)", async () => {
+    const sid = await pollingSession(base);
+    const result = await exchange(port, postHead(sid, "Content-Length: 100\r\n") + "40", 2000);
+    expect(result.status).toBe(408);
+    expect(result.end).toBe(stalledBodyEnd);
+    if (result.end === "closed by server") {
+      expect(result.ms).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 50);
+      expect(result.ms).toBeLessThan(BODY_TIMEOUT_MS + 1500);
+    }
+    const after = await fetch(`${base}/socket.io/?EIO=4&transport=polling&sid=${sid}`);
+    expect(after.status).toBe(400);
+    expect(await after.text()).toBe('{"code":1,"message":"Session ID unknown"}');
+  });
+
+  it("a body trickling a byte every 100 ms is still cut at bodyTimeout", async () => {
+    const sid = await pollingSession(base);
+    const result = await exchange(port, postHead(sid, "Content-Length: 500\r\n"), 2000, { text: "4".repeat(500), everyMs: 100 });
+    expect(result.status).toBe(408);
+    // On Deno the connection closes only if no read of the body was pending at the deadline,
+    // which with bytes arriving every 100 ms is a matter of timing.
+    if (runtime === "bun") expect(result.end).toBe("closed by server");
+  });
+
+  it("a chunked body that stalls is answered 408 too", async () => {
+    const sid = await pollingSession(base);
+    const result = await exchange(port, postHead(sid, "Transfer-Encoding: chunked\r\n") + "2\r\n40\r\n", 2000);
+    expect(result.status).toBe(408);
+    expect(result.end).toBe(stalledBodyEnd);
+  });
+
+  it("a body declared over the cap and still arriving is answered 413 at once (Bun closes the connection)", async () => {
+    const sid = await pollingSession(base);
+    const result = await exchange(port, postHead(sid, "Content-Length: 2000\r\n") + "4", 2000, { text: "x".repeat(100), everyMs: 50 });
+    expect(result.status).toBe(413);
+    expect(result.end).toBe(closingAnswerEnd);
+    expect(result.answeredMs).toBeLessThan(BODY_TIMEOUT_MS); // from the header, without waiting for the body
+  });
+
+  it("a body within the cap that arrives in time is read, and the connection is kept for the next request", async () => {
+    const sid = await pollingSession(base);
+    const result = await exchange(port, postHead(sid, "Content-Length: 2\r\n") + "40", 1000);
+    expect(result.status).toBe(200);
+    expect(result.data.endsWith("ok")).toBe(true);
+    expect(result.end).toBe("still open");
+  });
+});
+
+describe("Bun's idle timeout", () => {
+  let server: StartedServer;
+  let port: number;
+  beforeAll(async () => {
+    server = await startServerProcess("bun", runtimeCommands.bun("test/runtimes/limits-server.ts"));
+    port = Number(new URL(server.url).port);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  // Bun's default `idleTimeout` is 10 s; measured here, it closes such connections after 10–12 s.
+  it("closes a connection that never speaks, and one that trickles its headers a byte a second", { timeout: 19_000 }, async () => {
+    const trickled = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "a".repeat(100) + "\r\n\r\n";
+    const [silent, trickling] = await Promise.all([exchange(port, "", 17_000), exchange(port, "", 17_000, { text: trickled, everyMs: 1000 })]);
+    for (const result of [silent, trickling]) {
+      expect(result.status).toBeUndefined();
+      expect(result.end).toBe("closed by server");
+      expect(result.ms).toBeGreaterThan(8000);
+      expect(result.ms).toBeLessThan(16_000);
+    }
+  });
+});
