@@ -94,12 +94,15 @@ export async function handleFetch(
 
 /**
  * The core's answer as a `Response`. A body the core did not read to its end (answered before
- * all of it arrived, refused over the cap, or never read) is let go, and the connection closes
- * after the answer. A body over its deadline is answered 408, as Node answers a request over
- * its `requestTimeout` (the core, whose read failed, has ended the session).
+ * all of it arrived, refused over the cap, or never read) is let go, and the runtime, which
+ * knows where that body ends, skips the rest: closing the connection instead would reset it
+ * while the client is still sending, and a reset can destroy the answer before the client
+ * reads it (measured on Bun: a chunked body over the cap lost its 413). A body over its
+ * deadline is answered 408, as Node answers a request over its `requestTimeout` (the core,
+ * whose read failed, has ended the session), and that connection, which has stalled, closes.
  */
 function written(response: EngineResponse, req: FetchEngineRequest, close: ConnectionCloser): Response {
   const end = req.releaseBody();
-  if (end === "whole") return toResponse(response);
-  return close(end === "timeout" ? { status: 408, headers: response.headers, body: "" } : response);
+  if (end !== "timeout") return toResponse(response);
+  return close({ status: 408, headers: response.headers, body: "" });
 }
