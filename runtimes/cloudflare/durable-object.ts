@@ -188,7 +188,7 @@ export abstract class SocketIODurableObject<
       clock,
       adapter: trackingAdapter(serverOptions.adapter ?? InMemoryAdapter, (client) => server?.roomsChanged(client)),
     });
-    server = new HibernatingServer(this.ctx, io as unknown as Server, clock, {
+    server = new HibernatingServer(this.ctx, io, clock, {
       attachmentBudget: attachmentBudget ?? DEFAULT_ATTACHMENT_BUDGET,
       pingAhead: ahead,
     });

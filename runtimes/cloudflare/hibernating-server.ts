@@ -20,14 +20,13 @@
 
 import type { WebSocketConnection } from "../../src/engine/contract.js";
 import type { EngineSocket } from "../../src/engine/socket.js";
-import type { Server } from "../../src/io/server.js";
 import type { ClientSnapshot } from "../../src/io/snapshot.js";
 import type { AlarmClock } from "./alarm-clock.js";
 import { endAttachment, type PartName, type Parts, parseParts, partsOf, placeParts, storageKey, tryReadAttachment } from "./attachment.js";
 import { handleFetch } from "../fetch/handle.js";
 import { pathAndQuery } from "../fetch/request.js";
 import { hibernatablePeer } from "./peer.js";
-import type { SavableClient } from "./tracking-adapter.js";
+import type { HibernatableServer, SavableClient } from "./tracking-adapter.js";
 import { type HibernatableWebSocket, type DurableObjectState, newWebSocketPair, webSocketResponse } from "./workerd.js";
 
 /** One hibernatable WebSocket and what was last saved for it. */
@@ -64,7 +63,7 @@ export class HibernatingServer {
 
   constructor(
     private readonly ctx: DurableObjectState,
-    private readonly io: Server,
+    private readonly io: HibernatableServer,
     private readonly clock: AlarmClock,
     private readonly options: HibernatingServerOptions,
   ) {

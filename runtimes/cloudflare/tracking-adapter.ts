@@ -3,6 +3,8 @@
 // shim which connection to save again — including joins made from outside that connection's
 // own events (`io.in(room).socketsJoin(...)`, a handler that awaited something first).
 
+import type { EngineServer } from "../../src/engine/server.js";
+import type { EngineSocket } from "../../src/engine/socket.js";
 import type { AdapterConstructor, AdapterNamespace, Room, SocketId } from "../../src/io/adapter.js";
 import type { ClientSnapshot } from "../../src/io/snapshot.js";
 
@@ -10,6 +12,12 @@ import type { ClientSnapshot } from "../../src/io/snapshot.js";
 export interface SavableClient {
   readonly conn: { readonly id: string; readonly readyState: string };
   snapshot(): ClientSnapshot;
+}
+
+/** What hibernation needs of a `Server`, whatever its event maps: any `Server<…>` is one. */
+export interface HibernatableServer {
+  readonly engine: EngineServer;
+  restoreClient(conn: EngineSocket, snapshot: ClientSnapshot): SavableClient;
 }
 
 /** Called with the connection whose rooms changed. */
