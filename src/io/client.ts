@@ -279,18 +279,22 @@ export class Client<
 
   /** @internal Encodes and writes one packet (throws EncodeError for an unencodable value). */
   _writePacket(packet: Packet): void {
-    const frames = this.server._encoder.encode(packet);
+    const frames = this.server._encoder.encode(packet, true);
     this._writeFrames(frames, false, undefined);
   }
 
-  /** @internal */
+  /**
+   * @internal Writes the frames of one packet, encoded with `engineMessage` (its text already
+   * an Engine.IO message, its attachments raw bytes).
+   */
   _writeFrames(frames: Frames, volatile: boolean, compress: boolean | undefined): void {
     const conn = this.conn;
     if (this.closed || conn.readyState !== "open") return;
     // All frames of a packet or none: a volatile binary packet must not lose only a part.
     if (volatile && !conn.writable) return;
     const options: SendOptions | undefined = compress === undefined ? undefined : { compress };
-    for (let i = 0; i < frames.length; i++) conn.send(frames[i]!, options);
+    conn.sendPacket({ data: frames[0] }, options);
+    for (let i = 1; i < frames.length; i++) conn.send(frames[i]!, options);
   }
 
   /** @internal Writes a broadcast's prepared packets. */

@@ -447,7 +447,7 @@ export class Socket<
         ? { type: PacketType.EVENT, nsp: this.nsp.name, data }
         : { type: PacketType.EVENT, nsp: this.nsp.name, data, id: this.ackId };
     // Encodes first: an EncodeError leaves no ack registered and nothing sent.
-    const frames = this.nsp.server._encoder.encode(packet);
+    const frames = this.nsp.server._encoder.encode(packet, true);
     if (ack !== undefined) this.pendingAcks().add(this.ackId++, ack, flags.timeout);
     if (this.anyOutgoingListeners !== undefined) this.notifyOutgoing(data);
     this.client._writeFrames(frames, flags.volatile === true, flags.compress);
