@@ -122,6 +122,10 @@ const FOREIGN_SOCKET =
  */
 const TURN_HIGH_WATER = 1 << 20;
 
+/** `BunPeer.pressure`: Bun answered -1 (wait for its `drain`); `send` answered false (the core waits for `drained()`). */
+const CONGESTED = 1;
+const OWED = 2;
+
 /**
  * One WebSocket as the core's peer, kept in Bun's `ws.data`: one object per connection, no
  * closures.
@@ -147,16 +151,13 @@ export class BunPeer implements WebSocketPeer {
   connection: WebSocketConnection | undefined = undefined;
   /** The upgrade verdict until `open`, then dropped: it keeps the upgrade request alive. */
   private accepted: AcceptedUpgrade | undefined;
+  /** The socket from `open` until closed (by us or by the client): sends are dropped without it. */
   private ws: BunWebSocket | undefined = undefined;
   /** Packets for the end of this turn, and their size (UTF-16 units for text). */
   private queue: WirePacket[] | undefined = undefined;
   private queued = 0;
-  /** Bun answered -1: wait for its `drain`. */
-  private congested = false;
-  /** `send` answered false: the core waits for `drained()`. */
-  private owed = false;
-  /** Closed, by us or by the client: sends are dropped (the core hears of it through `closed`). */
-  private done = false;
+  /** CONGESTED and OWED bits (flags rather than fields keep a peer in JSC's 64-byte size class). */
+  private pressure = 0;
 
   constructor(accepted: AcceptedUpgrade) {
     this.accepted = accepted;
@@ -169,18 +170,18 @@ export class BunPeer implements WebSocketPeer {
 
   send(packets: readonly WirePacket[]): boolean {
     const ws = this.ws;
-    if (this.done || ws === undefined) return true;
+    if (ws === undefined) return true;
     if (receiving === this && this.queue === undefined) {
       // This socket's callback ran last (see `receiving`) and nothing waits before these.
       for (let i = 0; i < packets.length; i++) {
         if (!this.sendOne(ws, packets[i]!.data)) {
-          this.done = true;
+          this.ws = undefined;
           ws.close(1011, "send failed");
           return true;
         }
       }
-      if (!this.congested) return true;
-      this.owed = true;
+      if ((this.pressure & CONGESTED) === 0) return true;
+      this.pressure |= OWED;
       return false;
     }
     let queue = this.queue;
@@ -198,22 +199,23 @@ export class BunPeer implements WebSocketPeer {
       // Its callback ran last, with packets from earlier in the turn waiting: all of them go
       // out now, in order (the turn's write then finds nothing).
       this.sendQueue(ws);
-      if (this.done) {
+      if (this.ws === undefined) {
         ws.close(1011, "send failed");
         return true;
       }
     }
-    if (!this.congested && this.queued <= TURN_HIGH_WATER) return true;
-    this.owed = true;
+    if ((this.pressure & CONGESTED) === 0 && this.queued <= TURN_HIGH_WATER) return true;
+    this.pressure |= OWED;
     return false;
   }
 
   close(code: number, reason: string): void {
-    if (this.done) return;
+    if (this.ws === undefined) return;
     this.write();
-    if (this.done) return; // the queue could not be sent: already closed with 1011
-    this.done = true;
-    this.ws?.close(code, reason);
+    const ws = this.ws;
+    if (ws === undefined) return; // the queue could not be sent: already closed with 1011
+    this.ws = undefined;
+    ws.close(code, reason);
   }
 
   /** @internal Bun's `open`: the core takes the socket over. */
@@ -228,8 +230,8 @@ export class BunPeer implements WebSocketPeer {
 
   /** @internal Bun's `drain`: its buffer has room again. */
   drained(): void {
-    if (!this.congested) return;
-    this.congested = false;
+    if ((this.pressure & CONGESTED) === 0) return;
+    this.pressure &= ~CONGESTED;
     receiving = this; // Bun corks `drain` too
     this.release();
   }
@@ -237,7 +239,7 @@ export class BunPeer implements WebSocketPeer {
   /** @internal Bun's `close`: the socket is gone. */
   closed(code: number, reason: string): void {
     if (receiving === this) receiving = undefined;
-    this.done = true;
+    this.ws = undefined;
     this.queue = undefined;
     this.connection?.closed(code, reason);
   }
@@ -245,9 +247,9 @@ export class BunPeer implements WebSocketPeer {
   /** @internal Sends what was queued this turn, in one corked write. */
   write(): void {
     const ws = this.ws;
-    if (this.queue === undefined || this.done || ws === undefined) return;
+    if (this.queue === undefined || ws === undefined) return;
     ws.cork(sendQueued);
-    if (this.done) ws.close(1011, "send failed");
+    if (this.ws === undefined) ws.close(1011, "send failed");
     else this.release();
   }
 
@@ -259,7 +261,7 @@ export class BunPeer implements WebSocketPeer {
     if (queue === undefined) return;
     for (let i = 0; i < queue.length; i++) {
       if (!this.sendOne(ws, queue[i]!.data)) {
-        this.done = true;
+        this.ws = undefined;
         return;
       }
     }
@@ -268,7 +270,7 @@ export class BunPeer implements WebSocketPeer {
   /** One `ws.send`: notes backpressure (-1); false when Bun dropped the message. */
   private sendOne(ws: BunWebSocket, data: string | Uint8Array): boolean {
     const sent = ws.send(data);
-    if (sent === -1) this.congested = true;
+    if (sent === -1) this.pressure |= CONGESTED;
     // Bun also answers 0 for an empty message, which did go out.
     else if (sent === 0 && (typeof data === "string" ? data.length : data.byteLength) > 0) return false;
     return true;
@@ -276,8 +278,8 @@ export class BunPeer implements WebSocketPeer {
 
   /** Tells the core it may send again, if it was told to wait and nothing holds it back now. */
   private release(): void {
-    if (!this.owed || this.congested || this.queue !== undefined) return;
-    this.owed = false;
+    if (this.pressure !== OWED || this.queue !== undefined) return;
+    this.pressure = 0;
     this.connection?.drained();
   }
 }

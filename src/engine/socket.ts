@@ -57,6 +57,25 @@ interface Probe {
   readonly timer: TimerHandle;
 }
 
+/**
+ * What a session needs only sometimes: the polling transport and its upgrade probe, `on()`
+ * listeners, a full WebSocket send buffer. JSC puts an object of up to 12 fields in its
+ * 112-byte size class and one of 13 to 18 in the 160-byte one; keeping these here keeps an
+ * idle websocket session at 12 (a test holds it there).
+ */
+class SessionExtras {
+  transportName: TransportName;
+  polling: Polling | undefined;
+  probe: Probe | undefined = undefined;
+  events: Listeners<EngineSocketEvents> | undefined = undefined;
+  blocked = false;
+
+  constructor(polling: Polling | undefined) {
+    this.polling = polling;
+    this.transportName = polling === undefined ? "websocket" : "polling";
+  }
+}
+
 /** WebSocket close code for each way a session can end. */
 const WS_CLOSE_CODES: { readonly [R in EngineCloseReason]: number } = {
   "transport close": 1000,
@@ -87,31 +106,78 @@ export class EngineSocket implements WebSocketSink, WebSocketConnection {
 
   private readonly host: SessionHost;
   private state: SessionState = "opening";
-  private transportName: TransportName;
   private heartbeat: HeartbeatState = "stopped";
-  /** The heartbeat's deadline, or the close deadline while closing. */
+  /**
+   * The heartbeat's deadline, or the close deadline while closing: pending while its index is
+   * >= 0. Kept once made and moved by each arm (`Timers.reset`), so heartbeats allocate nothing.
+   */
   private timer: TimerHandle | undefined = undefined;
   /** The layer above (see `setHandler`), and the `on()` listeners, created on first use. */
   private handler: EngineSocketHandler | undefined = undefined;
-  private events: Listeners<EngineSocketEvents> | undefined = undefined;
   /** Packets waiting for the transport, and the memory they hold. */
   private buffer: WirePacket[] | undefined = undefined;
   private held = 0;
   private flushPending = false;
-  /** The WebSocket (when the transport is websocket) and whether its send buffer is full. */
+  /** The WebSocket (when the transport is websocket). */
   private peer: WebSocketPeer | undefined = undefined;
-  private blocked = false;
-  /** The long-polling request slots (when the transport is polling). */
-  private polling: Polling | undefined;
-  private probe: Probe | undefined = undefined;
+  /** The rarely used state (see `SessionExtras`), created on first need. */
+  private extras: SessionExtras | undefined = undefined;
 
   /** @internal Sessions are created by `EngineServer`. */
   constructor(host: SessionHost, id: string, request: HandshakeRequest, transport: TransportName) {
     this.host = host;
     this.id = id;
     this.request = request;
-    this.transportName = transport;
-    this.polling = transport === "polling" ? new Polling() : undefined;
+    if (transport === "polling") this.extras = new SessionExtras(new Polling());
+  }
+
+  // The side object's fields, read and written as if they were the session's own. Writing
+  // their idle value (undefined, false, "websocket") never creates the side object.
+
+  private get transportName(): TransportName {
+    return this.extras?.transportName ?? "websocket";
+  }
+
+  private set transportName(name: TransportName) {
+    if (name !== "websocket" || this.extras !== undefined) this.sideState().transportName = name;
+  }
+
+  /** Whether the WebSocket's send buffer is full. */
+  private get blocked(): boolean {
+    return this.extras?.blocked === true;
+  }
+
+  private set blocked(blocked: boolean) {
+    if (blocked || this.extras !== undefined) this.sideState().blocked = blocked;
+  }
+
+  /** The long-polling request slots (when the transport is polling). */
+  private get polling(): Polling | undefined {
+    return this.extras?.polling;
+  }
+
+  private set polling(polling: Polling | undefined) {
+    if (polling !== undefined || this.extras !== undefined) this.sideState().polling = polling;
+  }
+
+  private get probe(): Probe | undefined {
+    return this.extras?.probe;
+  }
+
+  private set probe(probe: Probe | undefined) {
+    if (probe !== undefined || this.extras !== undefined) this.sideState().probe = probe;
+  }
+
+  private get events(): Listeners<EngineSocketEvents> | undefined {
+    return this.extras?.events;
+  }
+
+  private set events(events: Listeners<EngineSocketEvents> | undefined) {
+    if (events !== undefined || this.extras !== undefined) this.sideState().events = events;
+  }
+
+  private sideState(): SessionExtras {
+    return (this.extras ??= new SessionExtras(undefined));
   }
 
   /** Engine.IO protocol revision of this session. */
@@ -184,7 +250,7 @@ export class EngineSocket implements WebSocketSink, WebSocketConnection {
     const heartbeat = this.heartbeat;
     const timer = this.timer;
     if (this.state !== "open" || this.transportName !== "websocket" || this.peer === undefined) return undefined;
-    if (heartbeat === "stopped" || timer === undefined) return undefined;
+    if (heartbeat === "stopped" || timer === undefined || timer.index < 0) return undefined;
     return { v: 1, sid: this.id, protocol: this.protocol, request: this.request, heartbeat, deadline: timer.at };
   }
 
@@ -242,7 +308,7 @@ export class EngineSocket implements WebSocketSink, WebSocketConnection {
     const state = this.state;
     const timer = this.timer;
     if ((state !== "open" && state !== "upgrading") || this.heartbeat !== "waiting") return false;
-    if (timer === undefined || timer.at > limit) return false;
+    if (timer === undefined || timer.index < 0 || timer.at > limit) return false;
     this.beat("deadline");
     return true;
   }
@@ -569,18 +635,17 @@ export class EngineSocket implements WebSocketSink, WebSocketConnection {
 
   private arm(delay: number): void {
     const timers = this.host.timers;
-    timers.cancel(this.timer);
-    this.timer = timers.set(delay, EngineSocket.timerFired, this);
+    const timer = this.timer;
+    if (timer === undefined) this.timer = timers.set(delay, EngineSocket.timerFired, this);
+    else timers.reset(timer, delay);
   }
 
   private disarm(): void {
     this.host.timers.cancel(this.timer);
-    this.timer = undefined;
   }
 
   /** The heartbeat or close deadline passed (a static function: the timer needs no closure). */
   private static timerFired(this: EngineSocket): void {
-    this.timer = undefined;
     if (this.state === "closing") this.step("local:closed");
     else this.beat("deadline");
   }

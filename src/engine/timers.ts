@@ -4,10 +4,10 @@ import type { Clock } from "./contract.js";
 export interface TimerHandle {
   /** @internal position in the heap, -1 once fired or cancelled */
   index: number;
+  /** @internal (moved by `reset`) */
+  at: number;
   /** @internal */
-  readonly at: number;
-  /** @internal */
-  readonly seq: number;
+  seq: number;
   /** @internal called with `target` as `this` */
   readonly fire: (this: never) => void;
   /** @internal */
@@ -53,6 +53,24 @@ export class Timers {
   set<T>(delay: number, fire: (this: T) => void, target: T): TimerHandle;
   set(delay: number, fire: (this: never) => void, target?: unknown): TimerHandle {
     const handle: TimerHandle = { index: this.heap.length, at: this.clock.now() + delay, seq: this.seq++, fire, target };
+    this.heap.push(handle);
+    this.up(handle.index);
+    this.announce();
+    return handle;
+  }
+
+  /**
+   * Moves `handle` (pending, fired or cancelled) to `delay` ms from now, as a cancel and a new
+   * `set` with the same function would, and returns it. An object that re-arms one deadline
+   * all its life (a session's heartbeat) keeps one handle instead of leaving one behind per
+   * arm: on a heap that never moves objects, short-lived garbage among long-lived sessions is
+   * what fragments it.
+   */
+  reset(handle: TimerHandle, delay: number): TimerHandle {
+    if (handle.index >= 0) this.removeAt(handle.index);
+    handle.at = this.clock.now() + delay;
+    handle.seq = this.seq++;
+    handle.index = this.heap.length;
     this.heap.push(handle);
     this.up(handle.index);
     this.announce();

@@ -32,6 +32,9 @@ import type { Socket } from "./socket.js";
 import type { ClientSnapshot, SocketSnapshot } from "./snapshot.js";
 import type { EventsMap } from "./typed-events.js";
 
+/** `Client.matching` of an ended connection. */
+const CLOSED = -(2 ** 30);
+
 export class Client<
   ListenEvents extends EventsMap,
   EmitEvents extends EventsMap,
@@ -56,9 +59,12 @@ export class Client<
     | Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>
     | undefined = undefined;
   private connectTimer: TimerHandle | undefined;
-  /** CONNECTs whose namespace matchers have not answered yet (they count towards the limit). */
+  /**
+   * CONNECTs whose namespace matchers have not answered yet (they count towards the limit),
+   * or CLOSED (negative, and still negative after any late answer's decrement) once the
+   * connection ended: one field for both keeps a Client in JSC's 64-byte size class.
+   */
   private matching = 0;
-  private closed = false;
 
   /** @internal */
   constructor(
@@ -70,6 +76,10 @@ export class Client<
     this.conn = conn;
     conn.setHandler(this);
     if (armConnectTimeout) this._armConnectTimeout();
+  }
+
+  private get closed(): boolean {
+    return this.matching < 0;
   }
 
   /** @internal Starts the deadline for joining a first namespace. */
@@ -188,7 +198,7 @@ export class Client<
   /** @internal The Engine.IO connection ended (the connection's handler). */
   onClose(reason: EngineCloseReason, description?: string): void {
     if (this.closed) return;
-    this.closed = true;
+    this.matching = CLOSED;
     this.release();
     this.closeSockets(reason, description);
   }
@@ -196,7 +206,7 @@ export class Client<
   /** Closes the connection from this side; every socket gets `reason`. */
   private closeWith(reason: DisconnectReason): void {
     if (this.closed) return;
-    this.closed = true;
+    this.matching = CLOSED;
     this.release();
     // The engine's own "close" event that follows is ignored: the sockets learn `reason`.
     if (this.conn.readyState === "open" || this.conn.readyState === "opening") this.conn.close();

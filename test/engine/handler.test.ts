@@ -95,6 +95,43 @@ describe("Timers with a target", () => {
     }
     expect(peer.sent.filter((p) => p === "2")).toHaveLength(5);
   });
+
+  it("reset moves a pending, fired or cancelled handle to a new deadline, like cancel + set", () => {
+    const clock = new ManualClock();
+    const timers = new Timers(clock);
+    clock.bind(() => timers.tick());
+    const fired: string[] = [];
+    const a = timers.set(10, () => fired.push(`a@${clock.now()}`));
+    timers.set(20, () => fired.push(`b@${clock.now()}`));
+    expect(timers.reset(a, 30)).toBe(a); // pending: moved behind b
+    expect(timers.size).toBe(2);
+    clock.advance(30);
+    expect(fired).toEqual(["b@20", "a@30"]);
+    expect(a.index).toBe(-1);
+    timers.reset(a, 5); // fired: pending again
+    timers.set(5, () => fired.push(`c@${clock.now()}`)); // same deadline, set later: fires later
+    clock.advance(5);
+    expect(fired).toEqual(["b@20", "a@30", "a@35", "c@35"]);
+    timers.reset(a, 5);
+    timers.cancel(a);
+    timers.reset(a, 10); // cancelled: pending again
+    clock.advance(10);
+    expect(fired).toEqual(["b@20", "a@30", "a@35", "c@35", "a@45"]);
+    expect(timers.size).toBe(0);
+  });
+
+  it("a session's heartbeat moves one handle: pings allocate no deadline of their own", async () => {
+    const h = harness({ pingInterval: 100, pingTimeout: 50 });
+    const { conn } = await websocketSession(h);
+    const set = vi.spyOn(h.engine.timers, "set");
+    for (let i = 0; i < 5; i++) {
+      h.clock.advance(100);
+      await settle();
+      conn.message("3");
+    }
+    expect(set).not.toHaveBeenCalled();
+    expect(h.engine.timers.size).toBe(1);
+  });
 });
 
 describe("defaultGenerateId", () => {

@@ -65,3 +65,27 @@ describe("a session born on a WebSocket is that socket's link", () => {
     expect(ended).toEqual([{ reason: "transport error", description: "websocket closed with code 1007" }]);
   });
 });
+
+describe("an idle session's own fields", () => {
+  // JSC puts an object of up to 12 fields in its 112-byte size class and one of 13 to 18 in the
+  // 160-byte one: every connection holds one session, so rarely used state (polling, the probe,
+  // on() listeners, a full send buffer) lives in a side object made on first need.
+  it("stay at 12 or fewer on a WebSocket, with no side object until one is needed", async () => {
+    const h = harness();
+    const { socket } = await websocketSession(h);
+    expect(Reflect.ownKeys(socket).length).toBeLessThanOrEqual(12);
+    expect(Reflect.get(socket, "extras")).toBeUndefined();
+    expect(socket.transport.name).toBe("websocket");
+    socket.on("message", () => {});
+    expect(Reflect.ownKeys(socket).length).toBeLessThanOrEqual(12);
+    expect(Reflect.get(socket, "extras")).toBeDefined();
+  });
+
+  it("stay at 12 or fewer on polling", async () => {
+    const h = harness();
+    await h.engine.handleRequest(fakeRequest("GET", `${Q}&transport=polling`));
+    const socket = h.sockets[0]!;
+    expect(socket.transport.name).toBe("polling");
+    expect(Reflect.ownKeys(socket).length).toBeLessThanOrEqual(12);
+  });
+});

@@ -302,6 +302,18 @@ describe("the Bun handler's idle timeouts", () => {
   });
 });
 
+describe("the Bun peer's size", () => {
+  // One per connection: JSC's 64-byte size class holds up to 6 fields (7 or 8 take 80 bytes).
+  it("has 6 fields or fewer, open and closed", () => {
+    const { open, bun } = setupBun();
+    const { ws, side } = open();
+    expect(Reflect.ownKeys(ws.data).length).toBeLessThanOrEqual(6);
+    bun.close(ws, 1000, "");
+    expect(side.closes).toEqual(["1000 "]);
+    expect(Reflect.ownKeys(ws.data).length).toBeLessThanOrEqual(6);
+  });
+});
+
 describe("a Socket.IO server behind the Bun handler", () => {
   it("answers an ack inside the message's own callback, where Bun has the socket corked", async () => {
     const io = new Server();
