@@ -123,7 +123,7 @@ export function answer(engine: HostedEngine, req: IncomingMessage, res: ServerRe
 function write(req: IncomingMessage, res: ServerResponse, response: EngineResponse, closeAfter: boolean): void {
   if (res.writableEnded || res.destroyed) return;
   if (!closeAfter) {
-    res.writeHead(response.status, response.headers);
+    res.writeHead(response.status, withLength(response));
     res.end(response.body);
     return;
   }
@@ -131,7 +131,7 @@ function write(req: IncomingMessage, res: ServerResponse, response: EngineRespon
   // the kernel reset the connection over the unread bytes, and the client could lose this
   // answer; so discard what still comes for a short while, then let the connection go even
   // if the body never ends.
-  res.writeHead(response.status, { ...response.headers, Connection: "close" });
+  res.writeHead(response.status, { ...withLength(response), Connection: "close" });
   res.once("finish", () => {
     if (req.complete) return;
     const timer = setTimeout(() => req.destroy(), LINGER_MS);
@@ -140,6 +140,19 @@ function write(req: IncomingMessage, res: ServerResponse, response: EngineRespon
     req.resume();
   });
   res.end(response.body);
+}
+
+/**
+ * The core's headers plus the body's `Content-Length`. `writeHead` fixes the header block
+ * before `end(body)` is seen, so without it Node sends every answer chunked: a size line, the
+ * body and a terminating chunk (more bytes, and a chunk parser on the client), where the
+ * official server sends a plain `Content-Length` body. 1xx, 204 and 304 carry none.
+ */
+function withLength(response: EngineResponse): Record<string, string | number> {
+  const { status, headers, body } = response;
+  if (status < 200 || status === 204 || status === 304) return headers;
+  const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  return { ...headers, "Content-Length": length };
 }
 
 /** How long an unread request body is discarded after the answer before the socket goes. */

@@ -118,6 +118,21 @@ describe("attach() long-polling", () => {
     expect(await poll).toMatchObject({ status: 200, body: "4late news" });
   });
 
+  it("answers with a Content-Length body, never chunked (as the official server does)", async () => {
+    fixture = await startEngine();
+    const { session, sid } = await handshake(fixture);
+    const poll = http(fixture.port, "GET", `/engine.io/?EIO=4&transport=polling&sid=${sid}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    session.send("é");
+    const answer = await poll;
+    expect(answer.body).toBe("4é");
+    expect(answer.headers["content-length"]).toBe("3");
+    expect(answer.headers["transfer-encoding"]).toBeUndefined();
+    const refused = await http(fixture.port, "GET", "/engine.io/?EIO=4&transport=polling&sid=nope");
+    expect(refused.headers["content-length"]).toBe(String(Buffer.byteLength(refused.body)));
+    expect(refused.headers["transfer-encoding"]).toBeUndefined();
+  });
+
   it("a POST carries packets to the core and is answered ok", async () => {
     fixture = await startEngine();
     const { session, sid } = await handshake(fixture);
