@@ -2,6 +2,8 @@
 // (a child process). Lines of JSON on the server's stdin/stdout, prefixed so that anything
 // else the server prints is not mistaken for a reply. Works the same on Node, Deno and Bun.
 
+import type { ChannelLine } from "../server/control-channel.js";
+
 export const CONTROL_PREFIX = "@@hostile ";
 
 /** A request to the server: its own figures (after a full GC when `gc`). */
@@ -48,6 +50,4 @@ export function measured(figure: MemoryFigure, ...stats: readonly ServerStats[])
   return stats.every((s) => !(s.unmeasured?.includes(figure) ?? false));
 }
 
-export type ControlMessage =
-  | { readonly kind: "ready"; readonly port: number; readonly runtime: string }
-  | { readonly kind: "reply"; readonly id: number; readonly stats?: ServerStats; readonly error?: string };
+export type ControlMessage = ChannelLine<ServerStats>;

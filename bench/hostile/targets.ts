@@ -2,10 +2,9 @@
 // and this process's end of the control channel. Only processes started here are ever
 // signalled, through their own ChildProcess handle.
 
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { buildFixture, type BuildResult } from "../server/build.js";
-import { CONTROL_PREFIX, type ControlMessage, type ControlRequest, type ServerStats } from "./control-protocol.js";
+import { ControlChannel, runtimeCommand } from "../server/control-channel.js";
+import { CONTROL_PREFIX, type ControlRequest, type ServerStats } from "./control-protocol.js";
 
 export interface TargetSpec {
   /** The name on the command line (`--servers`). */
@@ -58,33 +57,26 @@ export function buildTarget(root: string, spec: TargetSpec): Promise<Built> {
   return buildFixture(root, spec, "hostile");
 }
 
-function command(root: string, spec: TargetSpec, file: string): { cmd: string; args: string[] } {
-  const bin = (name: string): string => join(root, "node_modules", ".bin", name);
-  switch (spec.runtime) {
-    case "node":
-      return { cmd: process.execPath, args: ["--expose-gc", file] };
-    case "bun":
-      return { cmd: bin("bun"), args: ["run", file] };
-    case "deno":
-      return {
-        cmd: bin("deno"),
-        args: ["run", "--no-check", "--no-remote", "--no-npm", "--no-prompt", "--allow-net=127.0.0.1", "--allow-read=/proc/self/stat", "--v8-flags=--expose-gc", file],
-      };
-  }
-}
-
 /** One server process under attack. */
 export class Target {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (stats: ServerStats) => void; reject: (error: Error) => void }>();
-  private exitedWith: string | undefined;
-  stderrTail = "";
-
   private constructor(
     readonly spec: TargetSpec,
-    private readonly child: ChildProcess,
-    readonly port: number,
+    private readonly channel: ControlChannel<ControlRequest, ServerStats>,
   ) {}
+
+  static async start(root: string, spec: TargetSpec, file: string): Promise<Target> {
+    const channel = await ControlChannel.start<ControlRequest, ServerStats>(runtimeCommand(root, spec.runtime, file), {
+      name: spec.name,
+      prefix: CONTROL_PREFIX,
+      root,
+      stderrTail: 4000,
+    });
+    return new Target(spec, channel);
+  }
+
+  get port(): number {
+    return this.channel.port;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -92,103 +84,21 @@ export class Target {
 
   /** Undefined while running; how it ended otherwise ("exit 1", "SIGABRT", …). */
   get exited(): string | undefined {
-    return this.exitedWith;
+    return this.channel.exited;
   }
 
-  static start(root: string, spec: TargetSpec, file: string): Promise<Target> {
-    const { cmd, args } = command(root, spec, file);
-    const child = spawn(cmd, args, {
-      cwd: root,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-    });
-    return new Promise((resolve, reject) => {
-      let target: Target | undefined;
-      let early = "";
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error(`${spec.name} did not start within 20 s: ${early.slice(-500)}`));
-      }, 20_000);
-      let pending = "";
-      child.stdout!.setEncoding("utf8");
-      child.stdout!.on("data", (chunk: string) => {
-        pending += chunk;
-        for (let nl = pending.indexOf("\n"); nl >= 0; nl = pending.indexOf("\n")) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (!line.startsWith(CONTROL_PREFIX)) continue;
-          const message = JSON.parse(line.slice(CONTROL_PREFIX.length)) as ControlMessage;
-          if (message.kind === "ready") {
-            clearTimeout(timer);
-            target = new Target(spec, child, message.port);
-            resolve(target);
-          } else {
-            target?.replied(message.id, message.stats, message.error);
-          }
-        }
-      });
-      child.stderr!.setEncoding("utf8");
-      child.stderr!.on("data", (chunk: string) => {
-        if (target) target.stderrTail = (target.stderrTail + chunk).slice(-4000);
-        else early = (early + chunk).slice(-4000);
-      });
-      child.on("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on("exit", (code, signal) => {
-        clearTimeout(timer);
-        if (!target) reject(new Error(`${spec.name} exited (${code ?? signal}) before it was ready: ${early.slice(-500)}`));
-        else target.gone(signal ?? `exit ${code}`);
-      });
-    });
+  /** The end of the server's stderr. */
+  get stderrTail(): string {
+    return this.channel.stderrTail;
   }
 
-  /** The server's own figures; `gc` collects garbage first. Rejects if the process is gone. */
+  /** The server's own figures; `gc` collects garbage first. Rejects if the process is gone or silent for 15 s. */
   stats(gc = true): Promise<ServerStats> {
-    if (this.exitedWith !== undefined) return Promise.reject(new Error(`${this.spec.name} has exited (${this.exitedWith})`));
-    const id = this.nextId++;
-    const request: ControlRequest = { id, op: "stats", gc };
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`${this.spec.name} did not answer the control channel within 15 s`));
-      }, 15_000);
-      this.waiting.set(id, {
-        resolve: (stats) => {
-          clearTimeout(timer);
-          resolve(stats);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.child.stdin!.write(JSON.stringify(request) + "\n");
-    });
+    return this.channel.request((id) => ({ id, op: "stats", gc }), 15_000);
   }
 
   /** Ends the process (closing stdin makes every fixture exit), SIGKILL after 5 s. */
-  async stop(): Promise<void> {
-    if (this.exitedWith !== undefined) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.stdin!.end();
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  private replied(id: number, stats: ServerStats | undefined, error: string | undefined): void {
-    const waiter = this.waiting.get(id);
-    if (!waiter) return;
-    this.waiting.delete(id);
-    if (stats) waiter.resolve(stats);
-    else waiter.reject(new Error(`${this.spec.name}: ${error ?? "no stats"}`));
-  }
-
-  private gone(how: string): void {
-    this.exitedWith = how;
-    for (const waiter of this.waiting.values()) waiter.reject(new Error(`${this.spec.name} exited (${how})`));
-    this.waiting.clear();
+  stop(): Promise<void> {
+    return this.channel.stop();
   }
 }

@@ -7,6 +7,8 @@
 // `process.cpuUsage()` (`Deno.cpuUsage()` on Deno), so the load generator's work
 // never enters the figure.
 
+import type { ChannelLine } from "./control-channel.js";
+
 export const CONTROL_PREFIX = "@@bench ";
 
 /** A request from the load generator. */
@@ -31,6 +33,4 @@ export interface ServerStats {
 }
 
 /** A line from the server: the ready announcement or the reply to one request. */
-export type ControlMessage =
-  | { readonly kind: "ready"; readonly port: number; readonly runtime: string }
-  | { readonly kind: "reply"; readonly id: number; readonly stats?: ServerStats; readonly error?: string };
+export type ControlMessage = ChannelLine<ServerStats>;

@@ -5,7 +5,7 @@ import type { EngineResponse, UpgradeVerdict } from "../../src/engine/contract.j
 import { startTimer, timerClock } from "../shared/clock.js";
 import { type EngineHost, type HostedEngine, engineOf } from "../shared/engine-host.js";
 import { type BodyOptions, DEFAULT_BODY_TIMEOUT } from "../shared/serve-options.js";
-import { type ConnectionCloser, closeByHeader } from "./hang-up.js";
+import { closeByHeader } from "./hang-up.js";
 import { type BodyDeadline, type ConnectionInfo, type FetchEngineRequest, toEngineRequest, toResponse } from "./request.js";
 
 /** The accepted branch of an upgrade verdict. */
@@ -20,17 +20,15 @@ export type Upgrader = (accepted: AcceptedUpgrade) => Response | undefined;
 
 /** How one runtime's handler treats requests: built once per handler, shared by its requests. */
 export interface FetchOptions {
-  /** How this runtime is made to close a connection after a response. */
-  readonly close: ConnectionCloser;
   /** How long a request body may take to arrive whole. */
   readonly deadline: BodyDeadline;
 }
 
-/** The options of a handler: `bodyTimeout` (default 30 s) on the shim's timer, closing as `close` says. */
-export function fetchOptions(options: BodyOptions = {}, close: ConnectionCloser = closeByHeader): FetchOptions {
+/** The options of a handler: `bodyTimeout` (default 30 s) on the shim's timer. */
+export function fetchOptions(options: BodyOptions = {}): FetchOptions {
   const ms = options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT;
   if (!(ms >= 0)) throw new RangeError(`bodyTimeout must be a number of milliseconds >= 0, not ${String(ms)}`);
-  return { close, deadline: { ms, start: startTimer } };
+  return { deadline: { ms, start: startTimer } };
 }
 
 const DEFAULT_OPTIONS = fetchOptions();
@@ -76,9 +74,9 @@ export async function handleFetch(
   const req = toEngineRequest(request, info, options.deadline);
   if (isWebSocketUpgrade(request)) {
     const verdict = await engine.handleUpgrade(req);
-    return verdict.kind === "reject" ? options.close(verdict.response) : upgrade(verdict);
+    return verdict.kind === "reject" ? closeByHeader(verdict.response) : upgrade(verdict);
   }
-  if (req.method !== "GET") return written(await engine.handleRequest(req), req, options.close);
+  if (req.method !== "GET") return written(await engine.handleRequest(req), req);
   const signal = request.signal;
   const onAbort = (): void => engine.requestAborted(req);
   const pending = engine.handleRequest(req);
@@ -101,8 +99,8 @@ export async function handleFetch(
  * deadline is answered 408, as Node answers a request over its `requestTimeout` (the core,
  * whose read failed, has ended the session), and that connection, which has stalled, closes.
  */
-function written(response: EngineResponse, req: FetchEngineRequest, close: ConnectionCloser): Response {
+function written(response: EngineResponse, req: FetchEngineRequest): Response {
   const end = req.releaseBody();
   if (end !== "timeout") return toResponse(response);
-  return close({ status: 408, headers: response.headers, body: "" });
+  return closeByHeader({ status: 408, headers: response.headers, body: "" });
 }

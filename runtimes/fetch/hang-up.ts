@@ -1,27 +1,24 @@
-// Answers after which the connection must close: a refused WebSocket upgrade (its client
+// Answers after which the connection should close: a refused WebSocket upgrade (its client
 // gets no 101, and its connection must not linger as an idle keep-alive), and a request whose
-// body was not read to its end (over the cap, timed out, or answered before it ended), since
-// the rest of that body may still be on its way. The runtimes differ in how a handler asks
-// for that, measured on their real servers:
+// body stalled past its deadline. A handler can only ask, with `Connection: close`; measured
+// on the real servers:
 // - Bun closes the connection after a response that says `Connection: close`;
 // - Deno 2.9 writes that header but keeps the connection open (it closes only when the
 //   *request* said so). Deno would drop it after a response shorter than its declared
 //   Content-Length, but a deliberately truncated answer is a broken response to every proxy
 //   in front (nginx answers 502 and counts the upstream as failed), so unio does not do that:
-//   on Deno the connection stays, as any idle keep-alive connection does there.
+//   on Deno the connection stays, as any idle keep-alive connection does there;
+// - workerd drops the header and keeps the connection, which the platform owns.
 
 import type { EngineResponse } from "../../src/engine/contract.js";
 import { toResponse } from "./request.js";
 
-/** Writes `response` so that the runtime closes the connection after it. */
-export type ConnectionCloser = (response: EngineResponse) => Response;
-
-/** `Connection: close` on the response (Bun; workerd drops the header and keeps the connection, which the platform owns). */
-export const closeByHeader: ConnectionCloser = (response) => {
+/** `response` with `Connection: close`: the runtime should close the connection after it. */
+export function closeByHeader(response: EngineResponse): Response {
   const closing = toResponse(response);
   closing.headers.set("connection", "close");
   return closing;
-};
+}
 
 /** 400 for an upgrade the runtime itself refuses (a malformed key or version): no 101, and the connection closes. */
 export const HANDSHAKE_REFUSED: EngineResponse = {
@@ -35,6 +32,6 @@ export const HANDSHAKE_REFUSED: EngineResponse = {
  * malformed Sec-WebSocket-Key or version): the client gets an HTTP error, never a 101, and
  * the connection closes.
  */
-export function handshakeRefused(close: ConnectionCloser = closeByHeader): Response {
-  return close(HANDSHAKE_REFUSED);
+export function handshakeRefused(): Response {
+  return closeByHeader(HANDSHAKE_REFUSED);
 }

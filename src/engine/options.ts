@@ -4,6 +4,7 @@
 import { defaultGenerateId } from "./id.js";
 import type { EngineErrorReporter } from "./report.js";
 import type { CorsOptions, EngineOptions, HandshakeRequest, TransportName } from "./types.js";
+import { TRANSPORTS } from "./types.js";
 
 /** `EngineOptions` after defaults; `clock` is not kept here (see `EngineServer.useClock`). */
 export interface ResolvedEngineOptions {
@@ -22,7 +23,8 @@ export interface ResolvedEngineOptions {
   readonly onError: EngineErrorReporter | undefined;
 }
 
-const TRANSPORTS: readonly TransportName[] = ["polling", "websocket"];
+/** Every transport this engine speaks, in the default order. */
+const TRANSPORT_NAMES = Object.keys(TRANSPORTS) as readonly TransportName[];
 
 /**
  * The longest delay a timer takes in every runtime and browser (2^31 - 1 ms); a longer one
@@ -32,12 +34,12 @@ const TRANSPORTS: readonly TransportName[] = ["polling", "websocket"];
 const MAX_TIMER_DELAY = 0x7fffffff;
 
 export function resolveOptions(options: EngineOptions = {}): ResolvedEngineOptions {
-  const transports = options.transports ?? TRANSPORTS;
+  const transports = options.transports ?? TRANSPORT_NAMES;
   if (!Array.isArray(transports) || transports.length === 0) {
     throw new TypeError("EngineOptions.transports must name at least one transport");
   }
   for (const t of transports) {
-    if (!TRANSPORTS.includes(t)) throw new TypeError(`EngineOptions.transports: unknown transport ${JSON.stringify(t)}`);
+    if (!TRANSPORT_NAMES.includes(t)) throw new TypeError(`EngineOptions.transports: unknown transport ${JSON.stringify(t)}`);
   }
   const pingInterval = duration("pingInterval", options.pingInterval, 25_000);
   const pingTimeout = duration("pingTimeout", options.pingTimeout, 20_000);

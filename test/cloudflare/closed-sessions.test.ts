@@ -5,9 +5,8 @@
 // would run again for a client that is gone, and it would sit in its rooms until a heartbeat
 // timed out.
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { ClientPool } from "../interop/clients.js";
-import { startWorker, type RunningWorker } from "./support/miniflare.js";
+import { expect, it } from "vitest";
+import { workerWithClients } from "./support/worker-with-clients.js";
 import { RawWebSocket } from "./support/raw-websocket.js";
 
 const entry = fileURLToPath(new URL("./workers/hibernation-worker.ts", import.meta.url));
@@ -17,25 +16,11 @@ interface Stats {
   recovered: number;
 }
 
-let worker: RunningWorker;
-let pool: ClientPool;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { IO: "HibernationObject", SLEEPY: "SleepyObject" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
-beforeEach(() => {
-  pool = new ClientPool(worker.url);
-});
-afterEach(async () => {
-  await pool.closeAll();
-});
+const fixture = workerWithClients(entry, { IO: "HibernationObject", SLEEPY: "SleepyObject" });
 
 it("does not restore a session whose close frame the client never answered", async () => {
   const object = "closed-unanswered";
-  const raw = await RawWebSocket.open(worker.url, `/socket.io/?EIO=4&transport=websocket&object=${object}`);
+  const raw = await RawWebSocket.open(fixture.worker.url, `/socket.io/?EIO=4&transport=websocket&object=${object}`);
   try {
     expect((await raw.next()).payload.toString("utf8")).toMatch(/^0\{/);
     raw.text("40");
@@ -46,8 +31,8 @@ it("does not restore a session whose close frame the client never answered", asy
     const close = await raw.next();
     expect(close.opcode).toBe(0x8);
 
-    expect(await (await fetch(`${worker.url}/__test/hibernate?object=${object}`)).text()).toBe("ok");
-    const observer = await pool.connect("/", { transports: ["websocket"], query: { object } });
+    expect(await (await fetch(`${fixture.worker.url}/__test/hibernate?object=${object}`)).text()).toBe("ok");
+    const observer = await fixture.pool.connect("/", { transports: ["websocket"], query: { object } });
     const stats = (await observer.timeout(3000).emitWithAck("stats")) as Stats;
     // The raw client's session came back neither as a recovered socket nor otherwise.
     expect(stats.recovered).toBe(0);

@@ -4,31 +4,17 @@
 // sends nobody anything. The object is examples/cloudflare/worker.ts's own class, with a
 // test-only route that calls `simulateHibernation()` (test/cloudflare/workers/).
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
-import { ClientPool, nextEvent, upgraded } from "../interop/clients.js";
-import { startWorker, type RunningWorker } from "./support/miniflare.js";
+import { nextEvent, upgraded } from "../interop/clients.js";
+import { workerWithClients } from "./support/worker-with-clients.js";
 
 const entry = fileURLToPath(new URL("./workers/example-hibernation-worker.ts", import.meta.url));
 
 type Answer = { ok: boolean; error?: string; [key: string]: unknown };
 
-let worker: RunningWorker;
-let pool: ClientPool;
+const fixture = workerWithClients(entry, { CHAT: "ChatRoom" });
 let objectCounter = 0;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { CHAT: "ChatRoom" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
-beforeEach(() => {
-  pool = new ClientPool(worker.url);
-});
-afterEach(async () => {
-  await pool.closeAll();
-});
 
 /** A fresh object per case, so that cases do not share rooms. */
 function objectName(): string {
@@ -41,13 +27,13 @@ async function ask(socket: Socket, event: string, payload: unknown): Promise<Ans
 }
 
 async function hibernate(object: string): Promise<void> {
-  const response = await fetch(`${worker.url}/__test/hibernate?object=${object}`);
+  const response = await fetch(`${fixture.worker.url}/__test/hibernate?object=${object}`);
   expect(await response.text()).toBe("ok");
 }
 
 /** A client of `object` that said hello as `nick` and joined `room`. */
 async function member(object: string, nick: string, room: string, transports = ["websocket"]): Promise<Socket> {
-  const socket = await pool.connect("/", { transports, query: { object } });
+  const socket = await fixture.pool.connect("/", { transports, query: { object } });
   await upgraded(socket);
   expect(await ask(socket, "hello", { nick })).toMatchObject({ ok: true, nick });
   expect(await ask(socket, "room:join", { room })).toMatchObject({ ok: true, room });
@@ -90,7 +76,7 @@ it("delivers a message with the sender's nickname after a wake-up, and keeps who
   expect((await typing)[0]).toEqual({ id: bob.id, nick: "bob", typing: true });
 
   // A newcomer sees the same head count, and joining adds to the list instead of replacing it.
-  const carol = await pool.connect("/", { transports: ["websocket"], query: { object } });
+  const carol = await fixture.pool.connect("/", { transports: ["websocket"], query: { object } });
   const hello = await ask(carol, "hello", { nick: "carol" });
   expect(hello["rooms"]).toEqual([
     { name: "general", online: 2 },

@@ -2,10 +2,10 @@
 // stay connected, a client that stops answering is dropped with "ping timeout", and the
 // alarm always sits on the window's grid.
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ClientPool, nextEvent, within } from "../interop/clients.js";
+import { describe, expect, it } from "vitest";
+import { nextEvent, within } from "../interop/clients.js";
 import { RawEngineSocket } from "../interop/raw-engine.js";
-import { startWorker, type RunningWorker } from "./support/miniflare.js";
+import { workerWithClients } from "./support/worker-with-clients.js";
 
 const entry = fileURLToPath(new URL("./workers/heartbeat-worker.ts", import.meta.url));
 /** Mirrors HEARTBEAT in the worker (importing it would bundle the worker into the test). */
@@ -13,21 +13,7 @@ const PING_INTERVAL = 300;
 const PING_TIMEOUT = 400;
 const WINDOW = 100;
 
-let worker: RunningWorker;
-let pool: ClientPool;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { IO: "HeartbeatObject" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
-beforeEach(() => {
-  pool = new ClientPool(worker.url);
-});
-afterEach(async () => {
-  await pool.closeAll();
-});
+const fixture = workerWithClients(entry, { IO: "HeartbeatObject" });
 
 interface AlarmState {
   alarm: number | null;
@@ -37,7 +23,7 @@ interface AlarmState {
 }
 
 async function alarm(): Promise<AlarmState> {
-  return (await (await fetch(`${worker.url}/__test/alarm`)).json()) as AlarmState;
+  return (await (await fetch(`${fixture.worker.url}/__test/alarm`)).json()) as AlarmState;
 }
 
 /** Resolves once `engine` has seen `count` pings. */
@@ -53,7 +39,7 @@ function pings(engine: { on(event: "ping", fn: () => void): unknown }, count: nu
 
 describe("one alarm drives every heartbeat", () => {
   it("keeps idle clients connected, pinging each of them again and again", async () => {
-    const clients = await Promise.all([0, 1, 2].map(() => pool.connect("/", { transports: ["websocket"] })));
+    const clients = await Promise.all([0, 1, 2].map(() => fixture.pool.connect("/", { transports: ["websocket"] })));
     const gone = clients.map((socket) => {
       const reasons: unknown[] = [];
       socket.on("disconnect", (reason) => reasons.push(reason));
@@ -75,7 +61,7 @@ describe("one alarm drives every heartbeat", () => {
       // A deliberate phase offset (not a wait for an outcome): each heartbeat starts a third
       // of an interval after the previous one.
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, PING_INTERVAL / 3));
-      clients.push(await pool.connect("/", { transports: ["websocket"] }));
+      clients.push(await fixture.pool.connect("/", { transports: ["websocket"] }));
     }
     const lastPing = clients.map(() => 0);
     clients.forEach((socket, i) => socket.io.engine.on("ping", () => (lastPing[i] = Date.now())));
@@ -90,8 +76,8 @@ describe("one alarm drives every heartbeat", () => {
   });
 
   it("drops a client that stops answering pings with 'ping timeout'", async () => {
-    const observer = await pool.connect("/", { transports: ["websocket"] });
-    const raw = await RawEngineSocket.open(worker.url);
+    const observer = await fixture.pool.connect("/", { transports: ["websocket"] });
+    const raw = await RawEngineSocket.open(fixture.worker.url);
     try {
       const open = await raw.handshake();
       expect(open).toMatchObject({ pingInterval: PING_INTERVAL, pingTimeout: PING_TIMEOUT, maxPayload: 1048576 });
@@ -112,7 +98,7 @@ describe("one alarm drives every heartbeat", () => {
   });
 
   it("clears the alarm once no session is left", async () => {
-    const socket = await pool.connect("/", { transports: ["websocket"] });
+    const socket = await fixture.pool.connect("/", { transports: ["websocket"] });
     const closed = nextEvent(socket.io.engine, "close", 3000);
     socket.disconnect();
     await closed;

@@ -11,11 +11,11 @@
 //   One case waits for it, with a 12 s heartbeat that has to wake the evicted object
 //   through its alarm.
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
-import { ClientPool, connected, nextEvent, upgraded, within } from "../interop/clients.js";
+import { connected, nextEvent, upgraded, within } from "../interop/clients.js";
 import { RawEngineSocket } from "../interop/raw-engine.js";
-import { startWorker, type RunningWorker } from "./support/miniflare.js";
+import { workerWithClients } from "./support/worker-with-clients.js";
 
 const entry = fileURLToPath(new URL("./workers/hibernation-worker.ts", import.meta.url));
 
@@ -34,22 +34,8 @@ interface Stats {
   recovered: number;
 }
 
-let worker: RunningWorker;
-let pool: ClientPool;
+const fixture = workerWithClients(entry, { IO: "HibernationObject", SLEEPY: "SleepyObject" });
 let objectCounter = 0;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { IO: "HibernationObject", SLEEPY: "SleepyObject" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
-beforeEach(() => {
-  pool = new ClientPool(worker.url);
-});
-afterEach(async () => {
-  await pool.closeAll();
-});
 
 /** A fresh object name per case, so cases do not share state. */
 function objectName(prefix = "room"): string {
@@ -58,7 +44,7 @@ function objectName(prefix = "room"): string {
 }
 
 function client(object: string, transports: string[] = ["websocket"], nsp = "/"): Promise<Socket> {
-  return pool.connect(nsp, { transports, query: { object } });
+  return fixture.pool.connect(nsp, { transports, query: { object } });
 }
 
 function ask<T>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
@@ -66,7 +52,7 @@ function ask<T>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
 }
 
 async function hibernate(object: string): Promise<void> {
-  const response = await fetch(`${worker.url}/__test/hibernate?object=${object}`);
+  const response = await fetch(`${fixture.worker.url}/__test/hibernate?object=${object}`);
   expect(await response.text()).toBe("ok");
 }
 
@@ -80,7 +66,7 @@ function shouts(socket: Socket): string[] {
 describe("after the object forgot everything in memory", () => {
   it("handles the next message with rooms, data and socket ids intact, in every namespace", async () => {
     const object = objectName();
-    const manager = pool.manager({ transports: ["websocket"], query: { object } });
+    const manager = fixture.pool.manager({ transports: ["websocket"], query: { object } });
     const main = await connected(manager.socket("/"));
     const admin = await connected(manager.socket("/admin"));
     await ask(main, "join", "red");
@@ -160,7 +146,7 @@ describe("after the object forgot everything in memory", () => {
     await ask(a, "join", "big");
     await ask(b, "set", "essay", essay);
     const keys = async (): Promise<string[]> =>
-      ((await (await fetch(`${worker.url}/__test/storage?object=${object}`)).json()) as { keys: string[] }).keys;
+      ((await (await fetch(`${fixture.worker.url}/__test/storage?object=${object}`)).json()) as { keys: string[] }).keys;
     const keysOf = (socket: Socket): string[] => [`unio:ws:${socket.io.engine.id}:c`, `unio:ws:${socket.io.engine.id}:h`];
     expect(await keys()).toEqual([...keysOf(a), ...keysOf(b)].sort());
 
@@ -197,7 +183,7 @@ describe("after the object forgot everything in memory", () => {
 
   it("restores a connection that had not joined a namespace yet: its CONNECT is still heard", async () => {
     const object = objectName();
-    const raw = await RawEngineSocket.open(worker.url, `EIO=4&transport=websocket&object=${object}`);
+    const raw = await RawEngineSocket.open(fixture.worker.url, `EIO=4&transport=websocket&object=${object}`);
     try {
       await raw.handshake();
       await hibernate(object);
@@ -215,7 +201,7 @@ describe("after the object forgot everything in memory", () => {
     const heardB = shouts(b);
     await hibernate(object);
     const aHears = nextEvent(a, "shout", 3000);
-    const response = await fetch(`${worker.url}/__test/announce?object=${object}&room=news&text=extra`);
+    const response = await fetch(`${fixture.worker.url}/__test/announce?object=${object}&room=news&text=extra`);
     expect(await response.text()).toBe("ok");
     expect(await aHears).toEqual(["extra"]);
     await ask(b, "state");
@@ -237,7 +223,7 @@ describe("after the object forgot everything in memory", () => {
 
   it("does not keep polling sessions: the client's next request finds no session and it reconnects", async () => {
     const object = objectName();
-    const socket = pool.open("/", { transports: ["polling"], query: { object }, reconnection: true, reconnectionDelay: 50 });
+    const socket = fixture.pool.open("/", { transports: ["polling"], query: { object }, reconnection: true, reconnectionDelay: 50 });
     await connected(socket);
     const firstId = socket.id;
     const dropped = nextEvent(socket, "disconnect", 5000);
@@ -258,7 +244,7 @@ describe("a real hibernation in workerd", () => {
     await ask(b, "join", "night");
     await ask(a, "set", "mood", "sleepy");
     const before = await ask<Stats>(a, "stats");
-    const alarm = await (await fetch(`${worker.url}/__test/alarm?object=${object}`)).json() as { alarm: number | null };
+    const alarm = await (await fetch(`${fixture.worker.url}/__test/alarm?object=${object}`)).json() as { alarm: number | null };
     // The next heartbeat is the alarm, on the 1 s grid (min(1000, pingTimeout / 4)).
     expect(alarm.alarm).not.toBeNull();
     expect((alarm.alarm ?? 1) % 1000).toBe(0);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { EngineRequest, EngineResponse, UpgradeVerdict } from "../../src/engine/contract.js";
 import type { FetchEngine, StartTimer } from "../../runtimes/fetch.js";
 import { fetchOptions, handleFetch } from "../../runtimes/fetch/handle.js";
-import { closeByHeader, handshakeRefused } from "../../runtimes/fetch/hang-up.js";
+import { handshakeRefused } from "../../runtimes/fetch/hang-up.js";
 import { type BodyProgress, BodyTimeoutError, readBody, toEngineRequest } from "../../runtimes/fetch/request.js";
 
 const encoder = new TextEncoder();
@@ -154,7 +154,7 @@ const readingEngine = (): FetchEngine =>
 describe("answers that close the connection", () => {
   it("a timed-out body: 408 with the core's headers, and Connection: close", async () => {
     const timers = manualTimers();
-    const options = { close: closeByHeader, deadline: { ms: 100, start: timers.start } };
+    const options = { deadline: { ms: 100, start: timers.start } };
     const body = stalledBody("4h");
     const pending = handleFetch(readingEngine(), post(body.stream), { remoteAddress: "" }, () => undefined, options);
     await flush();
