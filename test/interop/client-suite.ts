@@ -551,6 +551,9 @@ export function defineClientSuite(
         const socket = await connectWith(mode, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 50 });
         const observer = await pool.connect("/");
         const firstId = socket.id ?? "";
+        // While an upgrade is under way the client pauses polling, and a paused transport
+        // ignores close(); wait for the upgrade so the close lands on a live transport.
+        if (mode.transports.length > 1) await upgraded(socket);
         const gone = nextEvent(socket, "disconnect", 3000);
         const back = nextEvent(socket, "connect", 5000);
         // As if the network dropped: the transport closes under the client.
