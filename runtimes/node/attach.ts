@@ -12,6 +12,7 @@ import type { EngineHost, HostedEngine } from "../shared/engine-host.js";
 import type { NodeWebSocketPeer } from "./peer.js";
 import { refuse } from "./raw-response.js";
 import { answer } from "./request.js";
+import { PendingResponses, TrackedSet } from "./tracked.js";
 import { upgrade } from "./upgrade.js";
 
 /** How long `close()` lets pending responses and closing WebSockets finish before destroying them. */
@@ -33,9 +34,9 @@ export function attach(io: EngineHost, server: HttpServer | HttpsServer): NodeAt
   const engine = engineOf(io);
   const clock = timerClock(() => engine.tick());
   engine.useClock(clock);
-  const peers = new Tracked<NodeWebSocketPeer>();
+  const peers = new TrackedSet<NodeWebSocketPeer>();
   const forgetPeer = (peer: NodeWebSocketPeer): void => peers.delete(peer);
-  const responses = new Tracked<ServerResponse>();
+  const responses = new PendingResponses<ServerResponse>();
   const forgetResponse = (res: ServerResponse): void => responses.delete(res);
 
   const previous = server.listeners("request") as RequestListener[];
@@ -72,41 +73,12 @@ export function attach(io: EngineHost, server: HttpServer | HttpsServer): NodeAt
         server.off("request", onRequest);
         server.off("upgrade", onUpgrade);
         for (const listener of previous) server.on("request", listener);
-        for (const peer of peers.items) peer.shutdown();
-        if (!(await responses.empty(SHUTDOWN_GRACE_MS))) for (const res of responses.items) res.destroy();
+        for (const peer of peers.items()) peer.shutdown();
+        if (!(await responses.empty(SHUTDOWN_GRACE_MS))) for (const res of [...responses.items()]) res.destroy();
         await Promise.all([responses.empty(), peers.empty()]);
         clock.stop();
       })();
       return closing;
     },
   };
-}
-
-/** A set that can be awaited until empty. */
-class Tracked<T> {
-  readonly items = new Set<T>();
-  private waiters: Array<() => void> = [];
-
-  add(item: T): void {
-    this.items.add(item);
-  }
-
-  delete(item: T): void {
-    if (!this.items.delete(item) || this.items.size > 0) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  /** Resolves true once empty, or false when `timeoutMs` passes first. */
-  empty(timeoutMs?: number): Promise<boolean> {
-    if (this.items.size === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => resolve(false), timeoutMs);
-      this.waiters.push(() => {
-        if (timer !== undefined) clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
 }
