@@ -1,18 +1,21 @@
 // unio on Deno: a `Deno.serve` handler for the engine's path (usable inside any app that
 // routes `/socket.io/` to it), WebSockets through `Deno.upgradeWebSocket`, and `serve()`
-// for a standalone server. The Deno API is declared below, structurally, as far as it is
-// used, so the published types need no Deno type package.
+// for a standalone server on unio's own HTTP/1.1 and WebSocket code (runtimes/deno/). The
+// Deno API is declared structurally, as far as it is used, so the published types need no
+// Deno type package.
 
 import type { WebSocketConnection } from "../src/engine/contract.js";
 import { type AcceptedUpgrade, fetchOptions, handleFetch, timedEngineOf } from "./fetch/handle.js";
 import { handshakeRefused } from "./fetch/hang-up.js";
 import type { EngineHost } from "./shared/engine-host.js";
-import type { BodyOptions, FetchServeOptions, RunningServer } from "./shared/serve-options.js";
-import { InFlight } from "./fetch/in-flight.js";
+import type { BodyOptions, RunningServer } from "./shared/serve-options.js";
+import type { DenoServeOptions } from "./deno/options.js";
+import { listen } from "./deno/server.js";
 import { notFound, pathAndQuery } from "./fetch/request.js";
 import { type StandardWebSocket, webSocketPeer } from "./fetch/websocket-peer.js";
 
-export type { BodyOptions, FetchServeOptions as ServeOptions, RunningServer } from "./shared/serve-options.js";
+export type { BodyOptions, RunningServer } from "./shared/serve-options.js";
+export type { DenoServeOptions as ServeOptions } from "./deno/options.js";
 
 /** The second argument Deno passes to a `Deno.serve` handler, as far as unio reads it. */
 export interface DenoServeInfo {
@@ -30,18 +33,7 @@ interface DenoWebSocket extends StandardWebSocket {
   onclose: ((event: { readonly code: number; readonly reason: string }) => void) | null;
 }
 
-interface DenoHttpServer {
-  readonly addr: { readonly port: number };
-  readonly finished: Promise<void>;
-  /** Stops accepting connections and resolves once in-flight requests are answered. */
-  shutdown(): Promise<void>;
-}
-
 declare const Deno: {
-  serve(
-    options: { port: number; hostname?: string; signal: AbortSignal; onListen(addr: { port: number }): void },
-    handler: DenoHandler,
-  ): DenoHttpServer;
   upgradeWebSocket(request: Request): { socket: DenoWebSocket; response: Response };
 };
 
@@ -90,36 +82,14 @@ function upgrade(request: Request, accepted: AcceptedUpgrade): Response {
   return response;
 }
 
-/** Serves `io` on its own `Deno.serve` server. Resolves once listening. */
-export async function serve(io: EngineHost & { close(): unknown }, options: FetchServeOptions = {}): Promise<RunningServer> {
-  const abort = new AbortController();
-  const handle = handler(io, options);
-  const inFlight = new InFlight();
-  const server = Deno.serve(
-    {
-      port: options.port ?? 3000,
-      ...(options.hostname === undefined ? {} : { hostname: options.hostname }),
-      signal: abort.signal,
-      onListen() {}, // Deno logs "Listening on …" unless told otherwise
-    },
-    (request, info) => inFlight.track(handle(request, info)),
-  );
-  let closing: Promise<void> | undefined;
-  return {
-    port: server.addr.port,
-    close() {
-      closing ??= (async () => {
-        await io.close(); // the core first: parked polls are answered, WebSockets closed
-        // Once every handler has answered, a graceful shutdown lets those answers go out
-        // (aborting would cut off responses Deno has not written yet). A request still
-        // pending after the grace period (a client trickling a body) is cut off by the
-        // abort instead: `shutdown()` would wait for it, and an abort after `shutdown()`
-        // has begun throws inside Deno 2.9.
-        if (await inFlight.settled()) await server.shutdown();
-        else abort.abort();
-        await server.finished;
-      })();
-      return closing;
-    },
-  };
+/**
+ * Serves `io` on unio's own HTTP/1.1 server over `Deno.listen` (runtimes/deno/), not
+ * `Deno.serve`: Deno's server has no header or idle timeout, and reads a WebSocket message
+ * of up to 64 MiB whole before unio could refuse it. This one closes a connection that does
+ * not send its request head within `headersTimeout` or idles past `keepAliveTimeout`, and
+ * refuses a WebSocket message over `maxHttpBufferSize` from its frame header (1009).
+ * Resolves once listening.
+ */
+export async function serve(io: EngineHost & { close(): unknown }, options: DenoServeOptions = {}): Promise<RunningServer> {
+  return listen(io, options);
 }

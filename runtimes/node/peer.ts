@@ -8,7 +8,7 @@
 
 import type { Duplex } from "node:stream";
 import type { WebSocketConnection, WebSocketPeer, WirePacket } from "../../src/engine/contract.js";
-import { FrameDecoder, Opcode, encodeClose, encodeFrame, utf8Length } from "./websocket/index.js";
+import { FrameDecoder, Opcode, encodeClose, encodeFrame, utf8Length } from "../shared/websocket/index.js";
 
 /** How long a socket we closed may linger before it is destroyed. */
 const CLOSE_GRACE_MS = 1000;

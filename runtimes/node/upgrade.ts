@@ -9,7 +9,7 @@ import type { HostedEngine } from "../shared/engine-host.js";
 import { NodeWebSocketPeer, destroyOnError } from "./peer.js";
 import { refuse } from "./raw-response.js";
 import { toEngineRequest } from "./request.js";
-import { checkHandshake, switchingProtocols } from "./websocket/index.js";
+import { checkHandshake, switchingProtocols } from "./handshake.js";
 
 export async function upgrade(
   engine: HostedEngine,

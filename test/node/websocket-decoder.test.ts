@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameDecoder } from "../../runtimes/node/websocket/index.js";
+import { FrameDecoder } from "../../runtimes/shared/websocket/index.js";
 import { clientFrame, concatBytes, decodeChunks, hex, plain, splits, toHex } from "./support/frames.js";
 import type { PlainEvent } from "./support/frames.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameDecoder, Opcode, encodeClose, encodeFrame, utf8Length } from "../../runtimes/node/websocket/index.js";
+import { FrameDecoder, Opcode, encodeClose, encodeFrame, utf8Length } from "../../runtimes/shared/websocket/index.js";
 import { hex, plain, toHex } from "./support/frames.js";
 
 describe("encodeFrame", () => {

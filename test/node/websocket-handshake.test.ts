@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptKey, checkHandshake, switchingProtocols } from "../../runtimes/node/websocket/index.js";
+import { acceptKey, checkHandshake, switchingProtocols } from "../../runtimes/node/handshake.js";
 
 const valid = {
   upgrade: "websocket",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FrameDecoder } from "../../runtimes/node/websocket/index.js";
+import { FrameDecoder } from "../../runtimes/shared/websocket/index.js";
 import { clientFrame, concatBytes, plain, toHex } from "./support/frames.js";
 import type { PlainEvent } from "./support/frames.js";
 

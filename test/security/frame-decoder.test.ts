@@ -6,8 +6,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FrameDecoder } from "../../runtimes/node/websocket/index.js";
-import type { FrameEvent } from "../../runtimes/node/websocket/index.js";
+import { FrameDecoder } from "../../runtimes/shared/websocket/index.js";
+import type { FrameEvent } from "../../runtimes/shared/websocket/index.js";
 import { clientFrame, concatBytes, plain } from "../node/support/frames.js";
 import type { PlainEvent } from "../node/support/frames.js";
 import { mutatedBytes } from "./support/mutate.js";

@@ -2,18 +2,16 @@
 // from a raw TCP client against a real server process (test/runtimes/limits-server.ts:
 // maxHttpBufferSize 1000, bodyTimeout 400 ms):
 // - a refused WebSocket upgrade gets the core's answer, whatever refused it: the core
-//   (unknown sid, a websocket-only session's sid) or the runtime (a malformed key); Bun then
-//   closes that connection (and only that one); Deno keeps it as a keep-alive connection,
-//   since it ignores a response's `Connection: close` (runtimes/fetch/hang-up.ts);
+//   (unknown sid, a websocket-only session's sid) or the handshake check (a malformed key);
+//   then that connection (and only that one) closes;
 // - a polling body that stalls, declared or chunked, is answered 408 once `bodyTimeout`
-//   passes, and the session ends with it. Bun then closes the connection. Deno 2.9 cannot be
-//   made to: once a read of the body was pending, it keeps the connection until the client
-//   sends the rest or goes (measured; what `stalledBodyEnd` pins, and the README says);
+//   passes, the session ends with it, and the connection closes;
 // - a body over the cap that is still arriving is answered 413 at once, and the runtime skips
 //   the rest of it (closing then would reset the connection under a client still sending,
 //   which can destroy the 413 before it is read);
-// - Bun's idle timeout ends a client that never speaks or trickles its headers (Deno's server
-//   has no such timeout: measured, and documented in the README).
+// - Bun's idle timeout ends a client that never speaks or trickles its headers. On Deno,
+//   `serve()` runs unio's own HTTP/1.1 server, whose `headersTimeout` does (tested with a
+//   short one in test/runtimes/deno-http.test.ts).
 
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,9 +86,9 @@ async function pollingSession(base: string): Promise<string> {
 
 describe.each(["deno", "bun"] as const)("HTTP limits on %s", (runtime) => {
   /** How the connection of a body cut off mid-read ends (see the header). */
-  const stalledBodyEnd: Exchange["end"] = runtime === "bun" ? "closed by server" : "still open";
-  /** How the connection of an answer written with `Connection: close` ends: Deno ignores the header. */
-  const closingAnswerEnd: Exchange["end"] = runtime === "bun" ? "closed by server" : "still open";
+  const stalledBodyEnd: Exchange["end"] = "closed by server";
+  /** How the connection of an answer written with `Connection: close` ends. */
+  const closingAnswerEnd: Exchange["end"] = "closed by server";
   let server: StartedServer;
   let base: string;
   let port: number;
@@ -103,7 +101,7 @@ describe.each(["deno", "bun"] as const)("HTTP limits on %s", (runtime) => {
     await server?.close();
   });
 
-  it("a refused upgrade (unknown sid) gets the core's 400 (Bun then closes the connection)", async () => {
+  it("a refused upgrade (unknown sid) gets the core's 400, and the connection closes", async () => {
     const result = await exchange(port, upgrade("&sid=nope"), 2000);
     expect(result.status).toBe(400);
     expect(result.data).toContain('{"code":1,"message":"Session ID unknown"}');
@@ -111,7 +109,7 @@ describe.each(["deno", "bun"] as const)("HTTP limits on %s", (runtime) => {
     if (result.end === "closed by server") expect(result.ms).toBeLessThan(2000);
   });
 
-  it("an upgrade the runtime refuses (malformed key) gets 400 (Bun then closes the connection)", async () => {
+  it("an upgrade the handshake check refuses (malformed key) gets 400, and the connection closes", async () => {
     const result = await exchange(port, upgrade("", "short"), 2000);
     expect(result.status).toBe(400);
     expect(result.end).toBe(closingAnswerEnd);
@@ -137,7 +135,7 @@ describe.each(["deno", "bun"] as const)("HTTP limits on %s", (runtime) => {
     ws.close();
   });
 
-  it("a declared body that stalls is answered 408 after bodyTimeout and its session ends (Bun closes its connection)", async () => {
+  it("a declared body that stalls is answered 408 after bodyTimeout, its session ends, and its connection closes", async () => {
     const sid = await pollingSession(base);
     const result = await exchange(port, postHead(sid, "Content-Length: 100\r\n") + "40", 2000);
     expect(result.status).toBe(408);
@@ -155,9 +153,7 @@ describe.each(["deno", "bun"] as const)("HTTP limits on %s", (runtime) => {
     const sid = await pollingSession(base);
     const result = await exchange(port, postHead(sid, "Content-Length: 500\r\n"), 2000, { text: "4".repeat(500), everyMs: 100 });
     expect(result.status).toBe(408);
-    // On Deno the connection closes only if no read of the body was pending at the deadline,
-    // which with bytes arriving every 100 ms is a matter of timing.
-    if (runtime === "bun") expect(result.end).toBe("closed by server");
+    expect(result.end).toBe("closed by server");
   });
 
   it("a chunked body that stalls is answered 408 too", async () => {

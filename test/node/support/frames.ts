@@ -1,8 +1,8 @@
 // Test helpers for WebSocket frames: hex literals, an independent client-side frame
 // builder (for payloads too long to write out), and ways to feed a decoder in pieces.
 
-import { FrameDecoder } from "../../../runtimes/node/websocket/index.js";
-import type { FrameDecoderOptions, FrameEvent } from "../../../runtimes/node/websocket/index.js";
+import { FrameDecoder } from "../../../runtimes/shared/websocket/index.js";
+import type { FrameDecoderOptions, FrameEvent } from "../../../runtimes/shared/websocket/index.js";
 
 /** A fresh array from `"81 85 37 fa"`-style hex (spaces ignored). */
 export function hex(text: string): Uint8Array {

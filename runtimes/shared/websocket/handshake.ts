@@ -1,18 +1,18 @@
 // The server's half of the opening handshake (RFC 6455 §4.2): check the client's upgrade
-// request, then answer 101 with `Sec-WebSocket-Accept`. The only file of the framing code
-// that needs the runtime, for SHA-1.
-
-import { createHash } from "node:crypto";
+// request, then answer 101 with `Sec-WebSocket-Accept`. Pure: the SHA-1 behind the accept
+// value is the runtime's (Node's `createHash` is synchronous, Deno's `crypto.subtle` is not),
+// so each shim computes `acceptKey` itself from `WEBSOCKET_GUID` (runtimes/node/handshake.ts,
+// runtimes/deno/handshake.ts).
 
 /** Appended to the client's key before hashing (RFC 6455 §1.3). */
-const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+export const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** base64 of 16 bytes: 22 significant characters and `==` padding. */
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 
 export type HandshakeCheck =
-  /** A valid upgrade: answer with `switchingProtocols(accept)`. */
-  | { readonly kind: "valid"; readonly accept: string }
+  /** A valid upgrade: answer with `switchingProtocols(acceptKey(key))`. */
+  | { readonly kind: "valid"; readonly key: string }
   /** Not a WebSocket handshake we speak: answer `status` with `headers` and close. */
   | {
       readonly kind: "invalid";
@@ -24,8 +24,8 @@ export type HandshakeCheck =
 /** Header values as `node:http` gives them: lower-case names, some repeated as arrays. */
 export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** Checks an upgrade request's method and headers; computes the accept value when valid. */
-export function checkHandshake(method: string, headers: RequestHeaders): HandshakeCheck {
+/** Checks an upgrade request's method and headers; a valid one carries the client's key. */
+export function validateHandshake(method: string, headers: RequestHeaders): HandshakeCheck {
   if (method !== "GET") return invalid(405, "Invalid HTTP method");
   if (!hasToken(headers["upgrade"], "websocket")) return invalid(400, "Invalid Upgrade header");
   if (!hasToken(headers["connection"], "upgrade")) return invalid(400, "Invalid Connection header");
@@ -36,12 +36,7 @@ export function checkHandshake(method: string, headers: RequestHeaders): Handsha
   }
   const key = headers["sec-websocket-key"];
   if (typeof key !== "string" || !KEY.test(key)) return invalid(400, "Missing or invalid Sec-WebSocket-Key header");
-  return { kind: "valid", accept: acceptKey(key) };
-}
-
-/** `Sec-WebSocket-Accept` for a client's `Sec-WebSocket-Key`: base64(SHA-1(key + GUID)). */
-export function acceptKey(key: string): string {
-  return createHash("sha1").update(key + WEBSOCKET_GUID).digest("base64");
+  return { kind: "valid", key };
 }
 
 /** The raw bytes of the 101 response that completes the handshake. */

@@ -1,0 +1,55 @@
+// A raw TCP client for the tests of unio's own HTTP/1.1 server on Deno: writes bytes as
+// given (dripped if asked), collects what comes back, and reports how the connection ended.
+// Every wait is bounded, and the socket is always destroyed before the promise settles.
+import { connect } from "node:net";
+
+export interface RawExchange {
+  /** Everything the server sent, as latin1. */
+  readonly data: string;
+  /** "closed by server" (FIN or reset) or "still open" when `waitMs` passed first. */
+  readonly end: "closed by server" | "still open";
+  /** When it ended (or the wait gave up), in ms after connecting. */
+  readonly ms: number;
+}
+
+export function rawExchange(port: number, request: string | Uint8Array, waitMs: number, drip?: { text: string; everyMs: number }): Promise<RawExchange> {
+  return new Promise((resolve) => {
+    const began = performance.now();
+    const socket = connect({ port, host: "127.0.0.1" });
+    let data = "";
+    let dripped = 0;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const done = (end: RawExchange["end"]): void => {
+      clearTimeout(bound);
+      clearInterval(timer);
+      socket.destroy();
+      resolve({ data, end, ms: performance.now() - began });
+    };
+    const bound = setTimeout(() => done("still open"), waitMs);
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => (data += chunk));
+    socket.on("end", () => done("closed by server"));
+    socket.on("error", () => done("closed by server"));
+    socket.on("connect", () => {
+      if (request.length > 0) socket.write(request);
+      if (drip === undefined) return;
+      timer = setInterval(() => {
+        if (dripped < drip.text.length && socket.writable) socket.write(drip.text[dripped++]!);
+      }, drip.everyMs);
+    });
+  });
+}
+
+/** The status codes of every response in `data`, in order. */
+export function statuses(data: string): number[] {
+  return [...data.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+}
+
+/** Peak resident memory of a Linux process so far (VmHWM), in bytes. */
+export async function peakRss(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  if (match === null) throw new Error("no VmHWM in /proc/<pid>/status");
+  return Number(match[1]) * 1024;
+}
