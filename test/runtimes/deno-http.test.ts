@@ -3,7 +3,6 @@
 // 500 ms, bodyTimeout 400 ms, maxHeaderSize 4 KiB, maxHttpBufferSize 1000): the limits
 // Deno.serve lacks, request framing, pipelining, and the WebSocket size cap.
 import { type ChildProcess } from "node:child_process";
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { StartedServer } from "../interop/client-suite.js";
@@ -104,23 +103,9 @@ describe("unio's own HTTP/1.1 server on Deno", () => {
 
   it("answers Expect: 100-continue before the body is sent", async () => {
     const sid = await session();
-    const answer = await new Promise<string>((resolve) => {
-      const socket = connect({ port, host: "127.0.0.1" });
-      let data = "";
-      const done = (): void => {
-        clearTimeout(bound);
-        socket.destroy();
-        resolve(data);
-      };
-      const bound = setTimeout(done, 3000);
-      socket.setEncoding("latin1");
-      socket.on("error", done);
-      socket.on("data", (chunk: string) => {
-        data += chunk;
-        if (data === "HTTP/1.1 100 Continue\r\n\r\n") socket.write("40"); // only now the body
-        if (data.endsWith("ok")) done();
-      });
-      socket.write(post(sid, "Content-Length: 2\r\nExpect: 100-continue\r\n", ""));
+    const { data: answer } = await rawExchange(port, post(sid, "Content-Length: 2\r\nExpect: 100-continue\r\n", ""), 3000, undefined, (data, write) => {
+      if (data === "HTTP/1.1 100 Continue\r\n\r\n") write("40"); // only now the body
+      return data.endsWith("ok");
     });
     expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*ok$/);
   });
@@ -135,28 +120,15 @@ describe("unio's own HTTP/1.1 server on Deno", () => {
   });
 
   it("refuses a WebSocket message over maxHttpBufferSize with 1009 from its frame header alone", async () => {
-    const frames = await new Promise<string>((resolve) => {
-      const socket = connect({ port, host: "127.0.0.1" });
-      let data = "";
-      const done = (): void => {
-        clearTimeout(bound);
-        socket.destroy();
-        resolve(data);
-      };
-      const bound = setTimeout(done, 3000);
-      socket.setEncoding("latin1");
-      socket.on("error", done);
-      socket.on("end", done);
-      socket.on("data", (chunk: string) => {
-        const first = data === "";
-        data += chunk;
-        // After the 101 and the open packet: a binary frame announcing 50 MiB, then nothing.
-        if (first) socket.write(Buffer.from([0x82, 0xff, 0, 0, 0, 0, 0x03, 0x20, 0, 0, 1, 2, 3, 4]));
-      });
-      socket.write(
-        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-      );
+    const upgrade =
+      "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    let announced = false;
+    const { data: frames } = await rawExchange(port, upgrade, 3000, undefined, (_data, write) => {
+      // After the 101 and the open packet: a binary frame announcing 50 MiB, then nothing.
+      if (!announced) write(new Uint8Array([0x82, 0xff, 0, 0, 0, 0, 0x03, 0x20, 0, 0, 1, 2, 3, 4]));
+      announced = true;
+      return false;
     });
     expect(frames).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n[^]*Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n\r\n/);
     expect(frames.endsWith("\x88\x02\x03\xf1")).toBe(true); // close 1009, sent without the payload

@@ -12,7 +12,19 @@ export interface RawExchange {
   readonly ms: number;
 }
 
-export function rawExchange(port: number, request: string | Uint8Array, waitMs: number, drip?: { text: string; everyMs: number }): Promise<RawExchange> {
+/**
+ * A conversation: after each chunk from the server, `reply` sees everything so far and may
+ * write more; it returns true once the exchange is over.
+ */
+export type Reply = (data: string, write: (bytes: string | Uint8Array) => void) => boolean;
+
+export function rawExchange(
+  port: number,
+  request: string | Uint8Array,
+  waitMs: number,
+  drip?: { text: string; everyMs: number },
+  reply?: Reply,
+): Promise<RawExchange> {
   return new Promise((resolve) => {
     const began = performance.now();
     const socket = connect({ port, host: "127.0.0.1" });
@@ -27,7 +39,11 @@ export function rawExchange(port: number, request: string | Uint8Array, waitMs: 
     };
     const bound = setTimeout(() => done("still open"), waitMs);
     socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => (data += chunk));
+    const write = (bytes: string | Uint8Array): void => void socket.write(bytes);
+    socket.on("data", (chunk: string) => {
+      data += chunk;
+      if (reply?.(data, write) === true) done("still open");
+    });
     socket.on("end", () => done("closed by server"));
     socket.on("error", () => done("closed by server"));
     socket.on("connect", () => {
