@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly pollingClients: number;
   /** Polling clients reuse their connections (a keep-alive http.Agent each). */
   readonly pollingKeepAlive: boolean;
+  /** Warm-up of the polling scenario, longer than the others': see USAGE. */
+  readonly pollingWarmupMs: number;
   /** Write CPU profiles of the Node and Bun servers here and print their top frames. */
   readonly profileDir: string | undefined;
   /** Write every measurement as JSON here. */
@@ -40,7 +42,7 @@ export interface BenchOptions {
 export const USAGE = `usage: node scripts/run-ts.mjs bench/server.bench.ts [options]
   --only a,b          scenarios: ack, pingpong, fanout, idle, connect (= connect-seq, connect-conc), polling
   --servers a,b       unio, socketio, raw, unio-bun, bunengine, raw-bun, unio-deno, raw-deno; or node, bun, deno
-  --repeats N         fresh server processes per scenario and server (default 3); tables show medians
+  --repeats N         fresh server processes per scenario and server (default 5); tables show medians
   --duration MS       measured span per repeat (default 1000)
   --warmup MS         warm-up before it (default 300)
   --client K          the load generator's WebSocket client: raw (node:net, a connection's frames of one
@@ -55,6 +57,10 @@ export const USAGE = `usage: node scripts/run-ts.mjs bench/server.bench.ts [opti
                       what one connection holds, by kind of object
   --connect-concurrency N                  (default 50)
   --polling-clients N                      (default 50)
+  --polling-warmup MS                      warm-up of the polling scenario (default 2000: a polling round
+                                           trip runs far more code, most of it Node's http, and the JIT
+                                           compiling it in the measured span, on background threads the
+                                           process's CPU time includes, moved the ratio by ±20%)
   --polling-agent keepalive|none           polling clients' HTTP agent (default keepalive; none = the
                                            Node client's default, a TCP connection per request)
   --profile DIR       --cpu-prof the Node and Bun servers into DIR and print their top frames
@@ -75,7 +81,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
   let options: BenchOptions = {
     only: undefined,
     servers: undefined,
-    repeats: 3,
+    repeats: 5,
     durationMs: 1000,
     warmupMs: 300,
     client: "raw",
@@ -90,6 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     connectConcurrency: 50,
     pollingClients: 50,
     pollingKeepAlive: true,
+    pollingWarmupMs: 2000,
     profileDir: undefined,
     jsonFile: undefined,
     verbose: false,
@@ -152,6 +159,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
         break;
       case "--connect-concurrency":
         options = { ...options, connectConcurrency: positive(flag, take()) };
+        break;
+      case "--polling-warmup":
+        options = { ...options, pollingWarmupMs: positive(flag, take()) };
         break;
       case "--polling-clients":
         options = { ...options, pollingClients: positive(flag, take()) };

@@ -62,7 +62,7 @@ export const pollingScenario: Scenario = {
         const failure = batch.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
         if (failure) throw failure.reason;
       }
-      await pollingRound(sockets, options.warmupMs, new LatencyRecorder());
+      await pollingRound(sockets, options.pollingWarmupMs, new LatencyRecorder());
       for (const socket of sockets) socket.off("disconnect");
       const latencies = new LatencyRecorder();
       const { span, value: ops } = await measureSpan(server, async () => ({ value: await pollingRound(sockets, options.durationMs, latencies) }));
