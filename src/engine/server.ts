@@ -36,7 +36,7 @@ import type { EngineErrorCode } from "./errors.js";
 import { resolveOptions } from "./options.js";
 import type { ResolvedEngineOptions } from "./options.js";
 import { isPromiseLike } from "./promise-like.js";
-import { parseQuery, pathOf } from "./query.js";
+import { parseQuery, pathOf, routingParams } from "./query.js";
 import { reportError } from "./report.js";
 import { assertEngineSessionSnapshot } from "./snapshot.js";
 import type { EngineSessionSnapshot } from "./snapshot.js";
@@ -139,19 +139,43 @@ export class EngineServer implements SessionHost {
   }
 
   /** Answers one HTTP request under the engine's path (a parked GET stays pending). */
-  async handleRequest(req: EngineRequest): Promise<EngineResponse> {
-    const preflight = req.method === "OPTIONS";
-    let cors: Headers;
+  handleRequest(req: EngineRequest): Promise<EngineResponse> {
+    // Not an `async` function: a polling request is answered without awaiting anything, and
+    // the parked GET's own promise is handed back as it is instead of being wrapped in
+    // another one (every polling round trip goes through here twice).
     try {
-      const decided = corsHeaders(this.options.cors, req, preflight);
-      cors = isPromiseLike(decided) ? await decided : decided;
+      const answer = this.answerRequest(req);
+      // Anything else (an answer, or a thenable from a user's CORS function) becomes a real promise.
+      return answer instanceof Promise ? answer : Promise.resolve(answer);
     } catch (error) {
-      reportError(this.options.onError, "the CORS origin function threw", error);
-      return this.refuse(req, 3, undefined);
+      return Promise.reject(error);
     }
+  }
+
+  private answerRequest(req: EngineRequest): EngineResponse | Promise<EngineResponse> {
+    const preflight = req.method === "OPTIONS";
+    let decided: Headers | Promise<Headers>;
+    try {
+      decided = corsHeaders(this.options.cors, req, preflight);
+    } catch (error) {
+      return this.corsFailed(req, error);
+    }
+    if (!isPromiseLike(decided)) return this.route(req, decided, preflight);
+    return decided.then(
+      (cors) => this.route(req, cors, preflight),
+      (error: unknown) => this.corsFailed(req, error),
+    );
+  }
+
+  private corsFailed(req: EngineRequest, error: unknown): EngineResponse {
+    reportError(this.options.onError, "the CORS origin function threw", error);
+    return this.refuse(req, 3, undefined);
+  }
+
+  private route(req: EngineRequest, cors: Headers, preflight: boolean): EngineResponse | Promise<EngineResponse> {
     if (preflight && cors !== undefined) return { status: 204, headers: cors, body: "" };
 
-    const query = parseQuery(req.url);
+    const query = routingParams(req.url);
     const transport = query.transport;
     if (!this.isEnabled(transport)) return this.refuse(req, 0, cors);
     if (hasInvalidOrigin(req)) return this.refuse(req, 3, cors);
@@ -169,8 +193,12 @@ export class EngineServer implements SessionHost {
     if (this.closed) return this.refuseShuttingDown(req, cors);
     if (req.method !== "GET") return this.refuse(req, 2, cors);
     if (transport !== "polling") return this.refuse(req, 3, cors); // a websocket handshake needs an upgrade
+    return this.pollingHandshake(req, query.EIO, cors);
+  }
+
+  private async pollingHandshake(req: EngineRequest, eio: string | undefined, cors: Headers): Promise<EngineResponse> {
     const request = handshakeRequest(req);
-    const refusal = await this.checkHandshake(request, query.EIO);
+    const refusal = await this.checkHandshake(request, eio);
     if (refusal !== undefined) return this.refuse(req, refusal.code, cors, refusal.message);
     if (this.closed) return this.refuseShuttingDown(req, cors); // closed while allowRequest decided
     const id = this.newId();
@@ -186,7 +214,7 @@ export class EngineServer implements SessionHost {
 
   /** The shim saw `req` go away before its response: a parked GET or a POST fails its session. */
   requestAborted(req: EngineRequest): void {
-    const sid = parseQuery(req.url).sid;
+    const sid = routingParams(req.url).sid;
     if (!sid) return;
     const session = this.sessions.get(sid);
     session?.pollingTransport?.aborted(session, req);
@@ -202,7 +230,7 @@ export class EngineServer implements SessionHost {
       reportError(this.options.onError, "the CORS origin function threw", error);
       return this.reject(req, 3, undefined);
     }
-    const query = parseQuery(req.url);
+    const query = routingParams(req.url);
     const transport = query.transport;
     if (!this.isEnabled(transport)) return this.reject(req, 0, cors);
     if (transport !== "websocket" || hasInvalidOrigin(req)) return this.reject(req, 3, cors);
