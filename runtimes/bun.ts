@@ -72,7 +72,7 @@ export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandle
       // interval. Only a GET is parked: a POST keeps Bun's timeout, so that a body trickling
       // in (or never coming) cannot hold its connection forever.
       if (request.method === "GET") server.timeout(request, longPoll);
-      const connection = { remoteAddress: server.requestIP(request)?.address ?? "" };
+      const connection = new BunConnection(server, request);
       const upgrader = (accepted: AcceptedUpgrade): Response | undefined =>
         server.upgrade(request, { data: new BunPeer(accepted) }) ? undefined : handshakeRefused();
       return handleFetch(engine, request, connection, upgrader, fetching);
@@ -98,6 +98,18 @@ export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandle
       },
     },
   };
+}
+
+/** The peer's address, asked of Bun only when the core reads it (`requestIP` is not cheap). */
+class BunConnection {
+  constructor(
+    private readonly server: BunServer,
+    private readonly request: Request,
+  ) {}
+
+  get remoteAddress(): string {
+    return this.server.requestIP(this.request)?.address ?? "";
+  }
 }
 
 /** Bun's longest per-request idle timeout, in seconds. */

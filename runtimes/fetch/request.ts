@@ -7,7 +7,7 @@ import { type StartTimer, startTimer } from "../shared/clock.js";
 
 /** What the runtime knows about the connection that the `Request` itself does not carry. */
 export interface ConnectionInfo {
-  /** The peer's IP address ("" when the runtime does not say). */
+  /** The peer's IP address ("" when the runtime does not say). Read only when the core needs it. */
   readonly remoteAddress: string;
   /** True over TLS. Default: whether the request URL is `https:`. */
   readonly secure?: boolean;
@@ -60,21 +60,46 @@ export interface BodyDeadline {
 const NO_DEADLINE: BodyDeadline = { ms: 0, start: startTimer };
 
 export function toEngineRequest(request: Request, info: ConnectionInfo, deadline: BodyDeadline = NO_DEADLINE): FetchEngineRequest {
-  const headers: Record<string, string> = {};
-  // Headers iterate with lower-case names and repeated fields already joined by ", ".
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  const progress: BodyProgress = { end: undefined, reader: undefined };
-  return {
-    method: request.method,
-    url: pathAndQuery(request.url),
-    headers,
-    remoteAddress: info.remoteAddress,
-    secure: info.secure ?? request.url.startsWith("https:"),
-    readBody: (limit, kind) => readBody(request, limit, kind, progress, deadline),
-    releaseBody: () => releaseBody(request, progress),
-  };
+  return new FetchRequest(request, info, deadline);
+}
+
+/**
+ * One object per request, closures and all: it is also the body's `BodyProgress`. The
+ * connection's address is asked for only when the core reads it (at a handshake): on Bun,
+ * `requestIP` cost 8% of a polling round trip.
+ */
+class FetchRequest implements FetchEngineRequest, BodyProgress {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string> = {};
+  readonly secure: boolean;
+  end: BodyEnd | undefined = undefined;
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
+
+  constructor(
+    private readonly request: Request,
+    private readonly info: ConnectionInfo,
+    private readonly deadline: BodyDeadline,
+  ) {
+    const url = request.url;
+    this.method = request.method;
+    this.url = pathAndQuery(url);
+    // Headers iterate with lower-case names and repeated fields already joined by ", ".
+    for (const [name, value] of request.headers) this.headers[name] = value;
+    this.secure = info.secure ?? url.startsWith("https:");
+  }
+
+  get remoteAddress(): string {
+    return this.info.remoteAddress;
+  }
+
+  readBody(limit: number, kind: "text" | "bytes"): Promise<string | Uint8Array | undefined> {
+    return readBody(this.request, limit, kind, this, this.deadline);
+  }
+
+  releaseBody(): BodyEnd {
+    return releaseBody(this.request, this);
+  }
 }
 
 function releaseBody(request: Request, progress: BodyProgress): BodyEnd {

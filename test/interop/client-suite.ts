@@ -141,11 +141,12 @@ export function defineClientSuite(
         expect(me["transport"]).toBe(engine.transport.name);
       });
 
-      it("hands the server the auth payload and the query", async () => {
+      it("hands the server the auth payload, the query and the client's address", async () => {
         const auth = { token: "abc", nested: { n: 1, list: [true, null] } };
         const socket = await connectWith(mode, { auth, query: { room: "lobby", lang: "en" } });
-        const me = (await socket.timeout(2000).emitWithAck("whoami")) as { auth: unknown; query: Record<string, unknown> };
+        const me = (await socket.timeout(2000).emitWithAck("whoami")) as { auth: unknown; query: Record<string, unknown>; address: unknown };
         expect(me.auth).toEqual(auth);
+        expect(["127.0.0.1", "::ffff:127.0.0.1"]).toContain(me.address);
         expect(me.query).toMatchObject({ room: "lobby", lang: "en", EIO: "4", transport: mode.transports[0] });
       });
 

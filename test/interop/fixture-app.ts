@@ -191,6 +191,7 @@ export function setupFixture(io: FixtureServer): void {
         rooms: sortedRooms(socket.rooms),
         data: socket.data,
         transport: socket.conn.transport.name,
+        address: socket.handshake.address,
       });
     });
     handle(socket, "echo", (args, ack) => ack(...args));
