@@ -22,7 +22,7 @@ export interface BenchOptions {
   readonly idleCounts: readonly number[];
   /** Repeats of the idle-memory scenario (its figures hardly move between runs). */
   readonly idleRepeats: number;
-  /** Run the idle scenario's second open/close cycle (the leak check) on every server, not only unio. */
+  /** Run the idle scenario's leak cycles on every server, not only unio. */
   readonly leakCheckAll: boolean;
   /** Write heap snapshots of the idle scenario here and print what a connection holds. */
   readonly heapSnapshotDir: string | undefined;
@@ -49,10 +49,10 @@ export const USAGE = `usage: node scripts/run-ts.mjs bench/server.bench.ts [opti
                       event-loop turn in one write; default), raw-each (one write per frame), ws
   --ack-clients N --ack-inflight N         (default 50 × 10; also used by pingpong)
   --fanout-members N --fanout-window N     (default 1000, 16 broadcasts in flight)
-  --idle N,N          idle connection counts (default 2000,5000); all are closed again, and for unio a
-                      second cycle of the largest count measures the leak per connection
+  --idle N,N          idle connection counts (default 2000,5000); all are closed again, and for unio two
+                      more cycles of the largest count measure the leak per connection (their growth, halved)
   --idle-repeats N    repeats of the idle scenario (default 1: heap after a forced GC hardly varies)
-  --leak-check-all    the second (leak) cycle for every server, not only unio
+  --leak-check-all    the leak cycles for every server, not only unio
   --heap-snapshots DIR  heap snapshots (Node, Bun) before and with the smaller idle count; prints
                       what one connection holds, by kind of object
   --connect-concurrency N                  (default 50)

@@ -35,7 +35,7 @@ export interface FixtureRemoteSocket {
 /** The slice of socket.io's server-side `Socket` the fixture uses. */
 export interface FixtureSocket {
   readonly id: string;
-  readonly handshake: { readonly auth: object; readonly query: object };
+  readonly handshake: { readonly auth: object; readonly query: object; readonly address: string };
   readonly nsp: { readonly name: string };
   /** socket.io's `socket.conn.transport.name`: what carries the session now. */
   readonly conn: { readonly transport: { readonly name: string } };
