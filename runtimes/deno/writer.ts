@@ -3,6 +3,7 @@
 // of frames), and a write that takes only part of its bytes is continued. `pending` counts
 // the bytes not yet taken by the kernel: the WebSocket peer's backpressure.
 
+import { concatBytes } from "../shared/bytes.js";
 import type { DenoConn } from "./api.js";
 
 export class ConnWriter {
@@ -56,7 +57,7 @@ export class ConnWriter {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.length === 1 ? this.queue[0]! : join(this.queue, this.pendingBytes);
+      const batch = this.queue.length === 1 ? this.queue[0]! : concatBytes(this.queue, this.pendingBytes);
       this.queue = [];
       try {
         for (let offset = 0; offset < batch.length; ) {
@@ -87,16 +88,6 @@ export class ConnWriter {
       // Closed already (Deno throws at once for a closed resource).
     }
   }
-}
-
-function join(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 function ignore(): void {}

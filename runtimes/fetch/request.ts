@@ -3,6 +3,7 @@
 // every decision about what to answer is the core's.
 
 import type { EngineRequest, EngineResponse } from "../../src/engine/contract.js";
+import { concatBytes } from "../shared/bytes.js";
 import { type StartTimer, startTimer } from "../shared/clock.js";
 
 /** What the runtime knows about the connection that the `Request` itself does not carry. */
@@ -191,7 +192,7 @@ export async function readBody(
   if (progress.end !== undefined) throw new Error("the request body was released before its end");
   progress.end = "whole";
   progress.reader = undefined;
-  return kind === "text" ? decodeText(chunks) : concat(chunks, size);
+  return kind === "text" ? decodeText(chunks) : concatBytes(chunks, size);
 }
 
 /** A body of a declared length within the cap, read whole by the runtime, against the deadline. */
@@ -240,17 +241,6 @@ function decodeText(chunks: readonly Uint8Array[]): string {
   let text = "";
   for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /** Statuses whose responses must not carry a body (the `Response` constructor throws). */

@@ -4,11 +4,7 @@
 // and its PID's peak memory on request; closes through `serve(...).close()` on SIGTERM.
 import { Server } from "../../src/index.js";
 import { serve } from "../../runtimes/deno.js";
-
-declare const Deno: {
-  addSignalListener(signal: "SIGTERM", listener: () => void): void;
-  exit(code: number): never;
-};
+import { closeOnSigterm } from "./deno-lifecycle.js";
 
 export const DENO_LIMITS = { maxHttpBufferSize: 1000, headersTimeout: 1000, keepAliveTimeout: 500, bodyTimeout: 400, maxHeaderSize: 4096 } as const;
 
@@ -20,13 +16,5 @@ io.on("connection", (socket) => {
 });
 const { maxHttpBufferSize: _cap, ...limits } = DENO_LIMITS;
 const server = await serve(io, { port: 0, hostname: "127.0.0.1", ...limits });
-Deno.addSignalListener("SIGTERM", () => {
-  server.close().then(
-    () => Deno.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      Deno.exit(1);
-    },
-  );
-});
+closeOnSigterm(server);
 console.log(`listening ${server.port}`);

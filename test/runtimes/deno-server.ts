@@ -2,23 +2,11 @@
 // spawn-server.ts; prints `listening <port>`, and on SIGTERM closes unio before exiting.
 import { Server } from "../../src/index.js";
 import { serve } from "../../runtimes/deno.js";
+import { closeOnSigterm } from "./deno-lifecycle.js";
 import { fixtureOptions, setupFixture } from "../interop/fixture-app.js";
-
-declare const Deno: {
-  addSignalListener(signal: "SIGTERM", listener: () => void): void;
-  exit(code: number): never;
-};
 
 const io = new Server(fixtureOptions);
 setupFixture(io);
 const server = await serve(io, { port: 0, hostname: "127.0.0.1" });
-Deno.addSignalListener("SIGTERM", () => {
-  server.close().then(
-    () => Deno.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      Deno.exit(1);
-    },
-  );
-});
+closeOnSigterm(server);
 console.log(`listening ${server.port}`);

@@ -3,6 +3,7 @@
 // header, before its payload is read: the message size (all fragments together) and the
 // number of fragments, so neither a huge frame nor a flood of tiny ones is ever buffered.
 
+import { concatBytes } from "../bytes.js";
 import { CloseCode, Opcode } from "./protocol.js";
 import { fail, strictUtf8 } from "./frame-events.js";
 import type { FrameError, FrameEvent } from "./frame-events.js";
@@ -56,7 +57,7 @@ export class MessageAssembler {
       this.parts.push(data);
     }
     if (!fin) return undefined;
-    const event: FrameEvent = { kind: "message", data: this.opcode === Opcode.text ? this.text : join(this.parts, this.length) };
+    const event: FrameEvent = { kind: "message", data: this.opcode === Opcode.text ? this.text : concatBytes(this.parts, this.length) };
     this.clear();
     return event;
   }
@@ -87,13 +88,3 @@ export class MessageAssembler {
   }
 }
 
-function join(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
