@@ -186,7 +186,7 @@ export class HttpConnection implements ExchangeHost, PeerConnection {
     const lose = (error: unknown): void => this.lose(error);
     if (!handled) return void Promise.resolve(NOT_FOUND).then((response) => this.answer(exchange, response)).catch(lose);
     engine
-      .handleRequest(exchange.request)
+      .handleRequest(exchange)
       .then(
         (response) => this.answer(exchange, response),
         (error: unknown) => {
@@ -297,7 +297,7 @@ export class HttpConnection implements ExchangeHost, PeerConnection {
       if (exchange !== undefined) {
         exchange.abort();
         // A parked long poll whose client left: the core lets go of it.
-        if (this.owner.engine.handles(exchange.head.target)) this.owner.engine.requestAborted(exchange.request);
+        if (this.owner.engine.handles(exchange.head.target)) this.owner.engine.requestAborted(exchange);
       }
       this.peer?.gone();
     } catch (error) {

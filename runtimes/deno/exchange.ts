@@ -20,8 +20,13 @@ export interface ExchangeHost {
 const textDecoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
-export class Exchange {
-  readonly request: EngineRequest;
+/** Also the core's `EngineRequest` for it: one object per request, no closure. */
+export class Exchange implements EngineRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly remoteAddress: string;
+  readonly secure = false;
   private readonly body: BodyDecoder | undefined;
   private waiter: { resolve(body: Uint8Array | undefined): void; reject(error: Error): void } | undefined;
   private bodyRead: Promise<Uint8Array | undefined> | undefined;
@@ -36,14 +41,10 @@ export class Exchange {
     cap: number,
   ) {
     this.body = head.body.kind === "none" ? undefined : new BodyDecoder(head.body, cap);
-    this.request = {
-      method: head.method,
-      url: head.target,
-      headers: head.headers,
-      remoteAddress: host.remoteAddress,
-      secure: false,
-      readBody: (limit, kind) => this.readBody(limit, kind),
-    };
+    this.method = head.method;
+    this.url = head.target;
+    this.headers = head.headers;
+    this.remoteAddress = host.remoteAddress;
   }
 
   /** Whether the body has arrived whole (or there is none): the next request can follow. */
@@ -70,7 +71,7 @@ export class Exchange {
     this.fail(new Error("the request was answered before its body was read"));
   }
 
-  private async readBody(limit: number, kind: "text" | "bytes"): Promise<string | Uint8Array | undefined> {
+  async readBody(limit: number, kind: "text" | "bytes"): Promise<string | Uint8Array | undefined> {
     const body = this.body;
     let bytes: Uint8Array | undefined = EMPTY;
     if (body !== undefined) {

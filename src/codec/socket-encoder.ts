@@ -52,8 +52,13 @@ let sharedWriter: SmallValueWriter = "js";
  * A runtime's shim calls it for the engine it runs on; the output is the same either way.
  */
 export function setSmallValueWriter(writer: SmallValueWriter): void {
+  sharedWriter = checkWriter(writer);
+}
+
+/** `writer`, once it is known to be one (JavaScript callers can pass anything). */
+function checkWriter(writer: SmallValueWriter): SmallValueWriter {
   if (writer !== "js" && writer !== "native") throw new TypeError(`unknown small-value writer ${String(writer)}`);
-  sharedWriter = writer;
+  return writer;
 }
 
 /** Encodes Socket.IO packets; stateless, so one instance can serve every connection. */
@@ -63,10 +68,7 @@ export class Encoder {
 
   constructor(options: EncoderOptions = {}) {
     const writer = options.smallValues;
-    if (writer !== undefined && writer !== "js" && writer !== "native") {
-      throw new TypeError(`unknown small-value writer ${String(writer)}`);
-    }
-    this.smallValues = writer;
+    this.smallValues = writer === undefined ? undefined : checkWriter(writer);
   }
 
   /**

@@ -4,25 +4,18 @@
 // the connection meanwhile — found by the hostile bench's churn and framing families.
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { within } from "../interop/clients.js";
-import { startWorker, type RunningWorker } from "./support/miniflare.js";
+import { workerForFile } from "./support/worker-with-clients.js";
 import { RawWebSocket } from "./support/raw-websocket.js";
 
 const entry = fileURLToPath(new URL("./workers/suite-worker.ts", import.meta.url));
 
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { IO: "FixtureObject" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
+const cf = workerForFile(entry, { IO: "FixtureObject" });
 
 /** A websocket-only session that joined "/", ready to be closed by the client. */
 async function joined(): Promise<WebSocket> {
-  const ws = new WebSocket(`${worker.url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`);
+  const ws = new WebSocket(`${cf.worker.url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`);
   ws.on("error", () => {});
   const texts: string[] = [];
   let wake: (() => void) | undefined;
@@ -64,7 +57,7 @@ it("answers a close frame without a code with one without a code", async () => {
 
 /** The code of the server's close frame after the client's (which `ws` refuses to send when the code is invalid). */
 async function rawClose(code: number): Promise<number | "no close frame"> {
-  const raw = await RawWebSocket.open(worker.url, "/socket.io/?EIO=4&transport=websocket");
+  const raw = await RawWebSocket.open(cf.worker.url, "/socket.io/?EIO=4&transport=websocket");
   try {
     expect((await raw.next()).payload.toString("utf8")).toMatch(/^0\{/);
     raw.close(code);

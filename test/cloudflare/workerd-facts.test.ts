@@ -2,24 +2,17 @@
 // the bundled workerd (the "Cloudflare" section of the README explains each choice).
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { within } from "../interop/clients.js";
-import { startWorker, type RunningWorker } from "./support/miniflare.js";
+import { workerForFile } from "./support/worker-with-clients.js";
 
 const entry = fileURLToPath(new URL("./workers/facts-worker.ts", import.meta.url));
 
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { FACTS: "FactsObject" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
+const cf = workerForFile(entry, { FACTS: "FactsObject" });
 
 /** A raw WebSocket to the facts object `object`, with its messages queued. */
 async function open(object: string): Promise<{ ws: WebSocket; next(): Promise<string>; closed: Promise<number> }> {
-  const ws = new WebSocket(`${worker.url.replace(/^http/, "ws")}/ws?object=${object}`);
+  const ws = new WebSocket(`${cf.worker.url.replace(/^http/, "ws")}/ws?object=${object}`);
   const inbox: string[] = [];
   let wake: (() => void) | undefined;
   ws.on("message", (data: Buffer) => {
@@ -41,7 +34,7 @@ async function open(object: string): Promise<{ ws: WebSocket; next(): Promise<st
 }
 
 async function get<T>(path: string): Promise<T> {
-  const response = await fetch(`${worker.url}${path}`);
+  const response = await fetch(`${cf.worker.url}${path}`);
   return (await (path.startsWith("/report") ? response.json() : response.text())) as T;
 }
 
@@ -83,7 +76,7 @@ describe("workerd, as the Cloudflare shim sees it", () => {
   it("loses hibernatable sockets on ctx.abort(): not a way to simulate hibernation", async () => {
     const { ws } = await open("abort");
     expect((await get<Report>("/report?object=abort")).sockets).toBe(1);
-    await fetch(`${worker.url}/abort?object=abort`);
+    await fetch(`${cf.worker.url}/abort?object=abort`);
     expect((await get<Report>("/report?object=abort")).sockets).toBe(0);
     ws.terminate();
   });

@@ -103,16 +103,22 @@ describe("a peer that writes together", () => {
   });
 });
 
+/** Sets a handler on `socket` that records which of its two message hooks got what. */
+function recordMessages(socket: { setHandler(handler: EngineSocketHandler): void }): unknown[] {
+  const seen: unknown[] = [];
+  socket.setHandler({
+    onMessage: (data) => seen.push(["onMessage", data]),
+    onTextMessage: (packet, start) => seen.push(["onTextMessage", packet, start]),
+    onClose: () => {},
+  });
+  return seen;
+}
+
 describe("onTextMessage", () => {
   it("gets a text packet whole with the offset of its data; binary still goes to onMessage", async () => {
     const h = harness();
     const { socket, conn } = await websocketSession(h);
-    const seen: unknown[] = [];
-    socket.setHandler({
-      onMessage: (data) => seen.push(["onMessage", data]),
-      onTextMessage: (packet, start) => seen.push(["onTextMessage", packet, start]),
-      onClose: () => {},
-    });
+    const seen = recordMessages(socket);
     conn.message('42["a"]');
     conn.message("4");
     conn.message(new Uint8Array([1]));
@@ -127,12 +133,7 @@ describe("onTextMessage", () => {
   it("is passed over for onMessage with the data cut out while message listeners need it anyway", async () => {
     const h = harness();
     const { socket, conn } = await websocketSession(h);
-    const seen: unknown[] = [];
-    socket.setHandler({
-      onMessage: (data) => seen.push(["onMessage", data]),
-      onTextMessage: (packet, start) => seen.push(["onTextMessage", packet, start]),
-      onClose: () => {},
-    });
+    const seen = recordMessages(socket);
     socket.on("message", (data) => seen.push(["listener", data]));
     conn.message("4hi");
     expect(seen).toEqual([

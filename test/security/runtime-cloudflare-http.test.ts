@@ -5,23 +5,16 @@
 // refusal, and workerd's choice to keep the connection, measured, as the README says.
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startWorker, type RunningWorker } from "../cloudflare/support/miniflare.js";
+import { expect, it } from "vitest";
+import { workerForFile } from "../cloudflare/support/worker-with-clients.js";
 
 const entry = fileURLToPath(new URL("../cloudflare/workers/suite-worker.ts", import.meta.url));
 
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { IO: "FixtureObject" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
+const cf = workerForFile(entry, { IO: "FixtureObject" });
 
 /** Writes one raw request; resolves with what came back and whether workerd closed the connection within 3 s. */
 function exchange(request: string): Promise<{ data: string; closed: boolean }> {
-  const { port } = new URL(worker.url);
+  const { port } = new URL(cf.worker.url);
   return new Promise((resolve) => {
     const socket = connect({ port: Number(port), host: "127.0.0.1" });
     let data = "";
