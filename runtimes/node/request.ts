@@ -41,13 +41,7 @@ class NodeRequest implements NodeEngineRequest {
   }
 
   readBody(limit: number, kind: "text" | "bytes"): Promise<string | Uint8Array | undefined> {
-    this.body ??= readBody(this.req, limit).then((bytes) => {
-      if (bytes === undefined) {
-        this.bodyRefused = true;
-        return undefined;
-      }
-      return kind === "text" ? bytes.toString("utf8") : bytes;
-    });
+    this.body ??= readBody(this, this.req, limit, kind);
     return this.body;
   }
 }
@@ -68,14 +62,18 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | u
 }
 
 /**
- * The whole body, or `undefined` as soon as it is known to exceed `limit`. Rejects when the
- * request dies before its end (the client aborted).
+ * The whole body as `kind`, or `undefined` (and `bodyRefused`) as soon as it is known to
+ * exceed `limit`. Rejects when the request dies before its end (the client aborted). One
+ * promise, settled with the final value: every polling round trip's POST comes here.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+function readBody(request: NodeRequest, req: IncomingMessage, limit: number, kind: "text" | "bytes"): Promise<string | Uint8Array | undefined> {
   const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > limit) return Promise.resolve(undefined);
+  if (declared !== undefined && Number(declared) > limit) {
+    request.bodyRefused = true;
+    return Promise.resolve(undefined);
+  }
   // Someone else already drained the stream: there is nothing left to read.
-  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (req.readableEnded) return Promise.resolve(kind === "text" ? "" : new Uint8Array(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -95,11 +93,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       stop();
       req.pause();
       chunks.length = 0;
+      request.bodyRefused = true;
       resolve(undefined);
     };
     const onEnd = (): void => {
       stop();
-      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+      const bytes = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size);
+      resolve(kind === "text" ? bytes.toString("utf8") : bytes);
     };
     const onFail = (): void => {
       stop();
@@ -167,7 +167,14 @@ function withLength(response: EngineResponse): Record<string, string | number> {
   const { status, headers, body } = response;
   if (status < 200 || status === 204 || status === 304) return headers;
   const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-  return { ...headers, "Content-Length": length };
+  // Copied by hand, not spread: V8 came to allocate the spread's object in the old
+  // generation (pretenuring), and the header strings Node builds from it went there with
+  // it. The old generation grew by about 650 bytes per polling round trip, left for a
+  // full collection to find; with the copy, which dies young, 240.
+  const withLength: Record<string, string | number> = {};
+  for (const name in headers) withLength[name] = headers[name] as string;
+  withLength["Content-Length"] = length;
+  return withLength;
 }
 
 /** How long an unread request body is discarded after the answer before the socket goes. */

@@ -110,27 +110,31 @@ export class Polling {
       session.transportError("invalid content");
       return emptyResponse(400, cors);
     }
-    // Answered by `receive` once the body is read, or earlier by `dropPost`: the first wins.
+    // Answered once the body is read, or earlier by `dropPost`: the first wins. No `async`
+    // function in between: every polling round trip comes through here, and each promise
+    // hop is a microtask and an allocation.
     return new Promise((resolve) => {
       const posting: PendingPost = { req, cors, resolve };
       this.posting = posting;
-      void this.receive(session, posting).then(resolve);
+      req.readBody(session.maxPayload, "text").then(
+        (body) => resolve(this.received(session, posting, body)),
+        () => resolve(this.unread(session, posting)),
+      );
     });
   }
 
-  /** Reads the body of `posting` and hands its packets to the session. */
-  private async receive(session: EngineSocket, posting: PendingPost): Promise<EngineResponse> {
-    const { req, cors } = posting;
-    let body: string | Uint8Array | undefined;
-    try {
-      body = await req.readBody(session.maxPayload, "text");
-    } catch {
-      if (this.posting === posting) {
-        this.posting = undefined;
-        session.transportError("data request failed");
-      }
-      return emptyResponse(400, cors);
+  /** The body of `posting` could not be read: the request died first. */
+  private unread(session: EngineSocket, posting: PendingPost): EngineResponse {
+    if (this.posting === posting) {
+      this.posting = undefined;
+      session.transportError("data request failed");
     }
+    return emptyResponse(400, posting.cors);
+  }
+
+  /** The body of `posting` is read (`undefined`: refused as too large): its packets go to the session. */
+  private received(session: EngineSocket, posting: PendingPost, body: string | Uint8Array | undefined): EngineResponse {
+    const { req, cors } = posting;
     // Aborted or dropped meanwhile: the answer has gone already (or nobody is left to read it).
     if (this.posting !== posting) return errorResponse(1, cors);
     this.posting = undefined;
