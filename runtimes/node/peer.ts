@@ -1,7 +1,7 @@
 // One upgraded Node socket as the core sees it. The framing, pings and closing handshake
-// are runtimes/shared/websocket/peer.ts; this is how they reach a `Duplex`: writes (corked
-// when several frames leave together), `writableNeedDrain`, `end`, and a destroy after the
-// grace period.
+// are runtimes/shared/websocket/peer.ts; this is how they reach a `Duplex`: writes (one
+// buffer when several frames leave together), `writableNeedDrain`, `end`, and a destroy
+// after the grace period.
 //
 // Memory: thousands of these sit idle at once, so the socket's listeners are module-level
 // functions shared by every peer (Node calls a listener with the socket as `this`, and the
@@ -51,16 +51,25 @@ export class NodeWebSocketPeer extends FramedWebSocketPeer {
 
   override send(packets: readonly WirePacket[]): boolean {
     if (packets.length < 2) return super.send(packets);
-    // Several frames leave in one writev.
-    this.socket.cork();
+    // Several frames leave as one buffer: copying them together cost less than a corked
+    // writev of each (paired ack A/B, 8 rounds: 0.969×, every round lower).
+    const frames: Uint8Array[] = [];
+    this.gathering = frames;
     try {
-      return super.send(packets);
+      super.send(packets);
     } finally {
-      this.socket.uncork();
+      this.gathering = undefined;
     }
+    return frames.length === 0 || this.socket.write(Buffer.concat(frames));
   }
 
+  private gathering: Uint8Array[] | undefined = undefined;
+
   protected write(frame: Uint8Array): boolean {
+    if (this.gathering !== undefined) {
+      this.gathering.push(frame);
+      return true;
+    }
     return this.socket.write(frame);
   }
 
