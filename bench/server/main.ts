@@ -86,7 +86,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   console.log(`## Server benchmark — ${new Date().toISOString().slice(0, 10)}`);
   console.log("");
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load generator: Node ${process.version}, ${options.client} WebSocket client.`);
-  console.log(`Servers: ${available.map((spec) => spec.label).join(", ")}. Each in a fresh process per scenario and repeat; ${options.warmupMs} ms warm-up (polling: ${options.pollingWarmupMs} ms), ${options.durationMs} ms measured, ${options.repeats} repeats, medians shown.`);
+  console.log(`Servers: ${available.map((spec) => spec.label).join(", ")}. Each in a fresh process per scenario and repeat; ${options.warmupMs} ms warm-up (polling: ${options.pollingWarmupMs} ms), ${options.durationMs} ms measured (handshakes and polling: ${options.slowDurationMs} ms), ${options.repeats} repeats, medians shown.`);
   console.log("srv µs: the server process's own CPU time (user + system) per operation; lg µs: the load generator's.");
 
   const results = new Results();

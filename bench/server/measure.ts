@@ -1,14 +1,20 @@
 // How one measured span is taken, the same for every scenario:
 //
 //   1. the load is quiescent (warm-up finished and drained);
-//   2. the server collects garbage, then reads its CPU clock (start mark), so leftovers
-//      of the warm-up are not charged to the span;
+//   2. the server reads its CPU clock (start mark);
 //   3. the scenario runs and drains: every operation it started has completed, so each
 //      operation counted lies wholly inside the span;
 //   4. the server reads its CPU clock again (end mark).
 //
 // Server CPU per operation = (end − start) / operations. Only the server's own clock
 // counts; the load generator's CPU over the same span is kept apart, to compare clients.
+//
+// No garbage collection is forced before the start mark. The warm-up ran the same load,
+// so the span pays for collecting the warm-up's garbage as it would in steady state. A
+// forced full collection instead left work behind on the runtime's background threads,
+// which the span was charged for: on Node, 240 ms (unio) and 340 ms (socket.io) of CPU
+// off the main thread over the next 5000 polling round trips, against 20 and 50 ms
+// without it, which put 60–80 µs on each round trip.
 
 import type { ServerStats } from "./control-protocol.js";
 import type { ServerProcess } from "./server-process.js";
@@ -26,7 +32,7 @@ export interface Span {
  * until connections closed); otherwise one is taken after it resolves.
  */
 export async function measureSpan<T>(server: ServerProcess, body: () => Promise<{ value: T; end?: ServerStats }>): Promise<{ span: Span; value: T }> {
-  const start = await server.stats(true);
+  const start = await server.stats(false);
   const loadStart = process.cpuUsage();
   const wallStart = performance.now();
   const result = await body();

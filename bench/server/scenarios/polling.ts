@@ -65,7 +65,7 @@ export const pollingScenario: Scenario = {
       await pollingRound(sockets, options.pollingWarmupMs, new LatencyRecorder());
       for (const socket of sockets) socket.off("disconnect");
       const latencies = new LatencyRecorder();
-      const { span, value: ops } = await measureSpan(server, async () => ({ value: await pollingRound(sockets, options.durationMs, latencies) }));
+      const { span, value: ops } = await measureSpan(server, async () => ({ value: await pollingRound(sockets, options.slowDurationMs, latencies) }));
       return throughputMetrics(span, ops, latencies);
     } finally {
       for (const socket of sockets) {
