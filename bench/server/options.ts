@@ -47,9 +47,10 @@ export const USAGE = `usage: node scripts/run-ts.mjs bench/server.bench.ts [opti
   --repeats N         fresh server processes per scenario and server (default 5); tables show medians
   --duration MS       measured span per repeat (default 1000; handshakes and polling: --slow-duration)
   --slow-duration MS  measured span of the scenarios that run a few thousand operations a second,
-                      connect-seq, connect-conc and polling (default 4000: over 1 s spans, a major GC
-                      landing in the span or not moved their ratios between 0.69 and 0.81 (handshakes)
-                      and 0.75 and 1.17 (polling); over 4 s, 0.60 and 0.85, every repeat within ±10%)
+                      connect-seq, connect-conc and polling (default 4000: over 1 s spans, which hold a
+                      few thousand of their operations, their ratios moved from run to run between 0.69
+                      and 0.81 (one at a time handshakes) and 0.75 and 1.17 (polling); over 4 s,
+                      0.60–0.80 and 0.83–0.93)
   --warmup MS         warm-up before it (default 300)
   --client K          the load generator's WebSocket client: raw (node:net, a connection's frames of one
                       event-loop turn in one write; default), raw-each (one write per frame), ws
