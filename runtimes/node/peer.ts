@@ -50,7 +50,7 @@ export class NodeWebSocketPeer extends FramedWebSocketPeer {
   }
 
   override send(packets: readonly WirePacket[]): boolean {
-    if (packets.length < 2) return super.send(packets);
+    if (packets.length < 2 || this.gathering !== undefined) return super.send(packets);
     // Several frames leave as one buffer: copying them together cost less than a corked
     // writev of each (paired ack A/B, 8 rounds: 0.969×, every round lower).
     const frames: Uint8Array[] = [];
@@ -63,7 +63,34 @@ export class NodeWebSocketPeer extends FramedWebSocketPeer {
     return frames.length === 0 || this.socket.write(Buffer.concat(frames));
   }
 
+  /** Frames kept to leave together; see `send` and `hold`. */
   private gathering: Uint8Array[] | undefined = undefined;
+  /** The core closed while frames were held: end the socket once they are out. */
+  private endAfterRelease = false;
+
+  /**
+   * Keeps what the core sends until `release`, which writes `head` (the 101) and those frames
+   * (the open packet) as one buffer: one write per handshake, not a corked writev.
+   */
+  hold(): void {
+    this.gathering = [];
+  }
+
+  release(head: Uint8Array): void {
+    const frames = this.gathering ?? [];
+    this.gathering = undefined;
+    let size = head.length;
+    for (const frame of frames) size += frame.length;
+    const out = Buffer.allocUnsafe(size);
+    out.set(head, 0);
+    let at = head.length;
+    for (const frame of frames) {
+      out.set(frame, at);
+      at += frame.length;
+    }
+    if (this.endAfterRelease) this.socket.end(out);
+    else this.socket.write(out);
+  }
 
   protected write(frame: Uint8Array): boolean {
     if (this.gathering !== undefined) {
@@ -83,7 +110,11 @@ export class NodeWebSocketPeer extends FramedWebSocketPeer {
   }
 
   protected endWith(frame: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.end(frame);
+    if (this.gathering !== undefined) {
+      // Held behind the 101: it leaves with it, and then the socket ends.
+      this.gathering.push(frame);
+      this.endAfterRelease = true;
+    } else if (!this.socket.destroyed) this.socket.end(frame);
     this.armGrace();
   }
 

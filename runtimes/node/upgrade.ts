@@ -4,7 +4,7 @@
 
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { UpgradeVerdict } from "../../src/engine/contract.js";
+import type { UpgradeVerdict, WebSocketConnection } from "../../src/engine/contract.js";
 import type { HostedEngine } from "../shared/engine-host.js";
 import { NodeWebSocketPeer, destroyOnError } from "./peer.js";
 import { refuse } from "./raw-response.js";
@@ -48,16 +48,17 @@ export async function upgrade(
   const tcp = socket as Partial<{ setNoDelay(noDelay: boolean): void; setTimeout(ms: number): void }>;
   tcp.setNoDelay?.(true); // frames are whole messages: send them now, not after Nagle's delay
   tcp.setTimeout?.(0); // liveness is the core's heartbeat, not an idle timer
-  // The 101 and the open packet that `open` sends leave in one write.
-  socket.cork();
-  socket.write(switchingProtocols(check.accept));
   // The engine accepts any positive limit, Infinity included; the decoder needs a safe integer.
   const maxPayload = Math.min(Math.floor(engine.options.maxHttpBufferSize), Number.MAX_SAFE_INTEGER);
   const peer = new NodeWebSocketPeer(socket, maxPayload, forget);
   peers.add(peer);
+  // The 101 and the open packet that `open` sends leave as one buffer, in one write.
+  peer.hold();
+  let connection: WebSocketConnection;
   try {
-    peer.start(verdict.open(peer), head);
+    connection = verdict.open(peer);
   } finally {
-    socket.uncork();
+    peer.release(switchingProtocols(check.accept));
   }
+  peer.start(connection, head);
 }

@@ -267,6 +267,21 @@ describe("Node WebSocket with a raw client", () => {
     expect(await eventually(early)).toBe("early");
   });
 
+  it("a session its \"connection\" listener closes: the 101, the open packet, the close packet and a close frame, in order, then the end", async () => {
+    fixture = await startEngine();
+    fixture.engine.on("connection", (session) => session.close());
+    const raw = new RawClient(fixture.port, upgradeRequest("/engine.io/?EIO=4&transport=websocket"));
+    clients.push(raw);
+    expect((await eventually(raw.head)).split("\r\n")[0]).toBe("HTTP/1.1 101 Switching Protocols");
+    const open = await raw.frame();
+    expect(open.payload.toString().startsWith('0{"sid":"')).toBe(true);
+    const closePacket = await raw.frame();
+    expect([closePacket.opcode, closePacket.payload.toString()]).toEqual([1, "1"]);
+    const closeFrame = await raw.frame();
+    expect(closeFrame.opcode).toBe(8);
+    await eventually(raw.ended, 5000, "the connection to end");
+  });
+
   it("a bad handshake is answered 400 after the engine accepts, and the socket closed", async () => {
     fixture = await startEngine();
     const request = upgradeRequest("/engine.io/?EIO=4&transport=websocket").replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8");
