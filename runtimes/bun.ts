@@ -64,7 +64,7 @@ export function handler(io: EngineHost, options: HandlerOptions = {}): BunHandle
   setSmallValueWriter("native");
   const fallback = options.fetch;
   const longPoll = longPollTimeout(engine.options.pingInterval, engine.options.pingTimeout);
-  const fetching = fetchOptions(options); // Bun closes a connection on `Connection: close`
+  const fetching = fetchOptions(options);
   return {
     fetch(request, server) {
       if (!engine.handles(pathAndQuery(request.url))) return fallback ? fallback(request, server) : notFound();

@@ -52,9 +52,8 @@ export class ControlChannel<Request extends { readonly id: number }, Stats> {
   private constructor(
     private readonly options: ChannelOptions,
     private readonly child: ChildProcess,
-    /** The port the server listens on, and its runtime's version, from its "ready" line. */
+    /** The port the server listens on, from its "ready" line. */
     readonly port: number,
-    readonly runtimeVersion: string,
   ) {}
 
   /** Undefined while running; how it ended otherwise ("exit 1", "SIGABRT", …). */
@@ -94,7 +93,7 @@ export class ControlChannel<Request extends { readonly id: number }, Stats> {
           const message = JSON.parse(line.slice(prefix.length)) as ChannelLine<Stats>;
           if (message.kind === "ready") {
             clearTimeout(timer);
-            channel = new ControlChannel(options, child, message.port, message.runtime);
+            channel = new ControlChannel(options, child, message.port);
             resolve(channel);
           } else {
             channel?.replied(message.id, message.stats, message.error);

@@ -5,7 +5,7 @@
 // time, re-armed when the connection changes phase, never per read.
 
 import type { EngineResponse } from "../../src/engine/contract.js";
-import { type StartTimer, startTimer } from "../shared/clock.js";
+import { concatBytes } from "../shared/bytes.js";
 import type { HostedEngine } from "../shared/engine-host.js";
 import { HeadReader, type RequestHead, type ResponseFraming, encodeResponse } from "../shared/http1/index.js";
 import type { DenoConn } from "./api.js";
@@ -75,10 +75,6 @@ export class HttpConnection implements ExchangeHost, PeerConnection {
   // On the prototype, not per connection: thousands of these sit idle.
   get bodyTimeout(): number {
     return this.owner.limits.bodyTimeout;
-  }
-
-  get startTimer(): StartTimer {
-    return startTimer;
   }
 
   get closed(): boolean {
@@ -245,10 +241,7 @@ export class HttpConnection implements ExchangeHost, PeerConnection {
       this.queued = bytes;
       return;
     }
-    const joined = new Uint8Array(queued.length + bytes.length);
-    joined.set(queued);
-    joined.set(bytes, queued.length);
-    this.queued = joined;
+    this.queued = concatBytes([queued, bytes], queued.length + bytes.length);
   }
 
   /**

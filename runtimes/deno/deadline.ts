@@ -3,7 +3,7 @@
 // phase, never re-armed per read. WebSocket connections keep none (the core's heartbeat is
 // their liveness).
 
-import { type StartTimer, startTimer } from "../shared/clock.js";
+import { startTimer } from "../shared/clock.js";
 
 export class Deadline<Kind extends string> {
   private pending: Kind | undefined = undefined;
@@ -12,7 +12,6 @@ export class Deadline<Kind extends string> {
   constructor(
     /** Told which deadline passed. */
     private readonly owner: { expire(kind: Kind): void },
-    private readonly start: StartTimer = startTimer,
   ) {}
 
   /** The deadline pending, if any. */
@@ -25,7 +24,7 @@ export class Deadline<Kind extends string> {
     this.clear();
     if (!(ms > 0 && ms < Infinity)) return;
     this.pending = kind;
-    this.cancel = this.start(ms, () => {
+    this.cancel = startTimer(ms, () => {
       this.pending = undefined;
       this.cancel = undefined;
       this.owner.expire(kind);

@@ -4,7 +4,7 @@
 // whole (or known to be over the cap), and fails when its deadline passes or the client leaves.
 
 import type { EngineRequest } from "../../src/engine/contract.js";
-import type { StartTimer } from "../shared/clock.js";
+import { startTimer } from "../shared/clock.js";
 import { BodyDecoder, CONTINUE, type RequestHead } from "../shared/http1/index.js";
 
 /** What the exchange needs of its connection. */
@@ -14,7 +14,6 @@ export interface ExchangeHost {
   write(bytes: Uint8Array): void;
   /** Milliseconds a body may take once the core starts reading it; 0: no limit. */
   readonly bodyTimeout: number;
-  readonly startTimer: StartTimer;
 }
 
 const textDecoder = new TextDecoder();
@@ -31,7 +30,6 @@ export class Exchange implements EngineRequest {
   private waiter: { resolve(body: Uint8Array | undefined): void; reject(error: Error): void } | undefined;
   private bodyRead: Promise<Uint8Array | undefined> | undefined;
   private stopTimer: (() => void) | undefined;
-  private continued = false;
   /** The body's deadline passed: the answer is 408 and the connection closes. */
   timedOut = false;
 
@@ -87,14 +85,12 @@ export class Exchange implements EngineRequest {
 
   private startReading(): Promise<Uint8Array | undefined> {
     const body = this.body!;
-    if (this.head.expectContinue && body.untouched && !this.continued) {
-      this.continued = true;
-      this.host.write(CONTINUE);
-    }
+    // Runs once (`bodyRead ??=`): at most one 100 Continue per request.
+    if (this.head.expectContinue && body.untouched) this.host.write(CONTINUE);
     const read = new Promise<Uint8Array | undefined>((resolve, reject) => (this.waiter = { resolve, reject }));
     const ms = this.host.bodyTimeout;
     if (ms > 0 && ms < Infinity) {
-      this.stopTimer = this.host.startTimer(ms, () => {
+      this.stopTimer = startTimer(ms, () => {
         this.stopTimer = undefined;
         this.timedOut = true;
         this.fail(new Error(`the request body did not arrive within ${ms} ms`));

@@ -29,10 +29,6 @@ export class ConnWriter {
     return this.pendingBytes;
   }
 
-  /** Whether `end()` was called: nothing more will be written. */
-  get ended(): boolean {
-    return this.ending || this.failed;
-  }
 
   /** Queues `bytes` (which must not change afterwards); false when over `highWater`. */
   write(bytes: Uint8Array, highWater = Infinity): boolean {

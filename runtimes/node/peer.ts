@@ -77,17 +77,8 @@ export class NodeWebSocketPeer extends FramedWebSocketPeer {
   }
 
   release(head: Uint8Array): void {
-    const frames = this.gathering ?? [];
+    const out = Buffer.concat([head, ...(this.gathering ?? [])]);
     this.gathering = undefined;
-    let size = head.length;
-    for (const frame of frames) size += frame.length;
-    const out = Buffer.allocUnsafe(size);
-    out.set(head, 0);
-    let at = head.length;
-    for (const frame of frames) {
-      out.set(frame, at);
-      at += frame.length;
-    }
     if (this.endAfterRelease) this.socket.end(out);
     else this.socket.write(out);
   }

@@ -144,9 +144,8 @@ export class EngineServer implements SessionHost {
     // the parked GET's own promise is handed back as it is instead of being wrapped in
     // another one (every polling round trip goes through here twice).
     try {
-      const answer = this.answerRequest(req);
-      // Anything else (an answer, or a thenable from a user's CORS function) becomes a real promise.
-      return answer instanceof Promise ? answer : Promise.resolve(answer);
+      // `Promise.resolve` hands a native promise back as it is; an answer becomes one.
+      return Promise.resolve(this.answerRequest(req));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -2,22 +2,15 @@
 // `maxHttpBufferSize` defaults to the same, so a larger message closes the socket with 1009
 // (message too big) instead of being cut off by the platform.
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { within } from "../interop/clients.js";
 import { RawEngineSocket } from "../interop/raw-engine.js";
-import { startWorker, type RunningWorker } from "./support/miniflare.js";
+import { workerForFile } from "./support/worker-with-clients.js";
 
 const entry = fileURLToPath(new URL("./workers/hibernation-worker.ts", import.meta.url));
 const MIB = 1024 * 1024;
 
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  worker = await startWorker(entry, { IO: "HibernationObject", SLEEPY: "SleepyObject" });
-});
-afterAll(async () => {
-  await worker?.close();
-});
+const cf = workerForFile(entry, { IO: "HibernationObject", SLEEPY: "SleepyObject" });
 
 /** `421["set","blob","xx…"]`, padded so that the whole frame is `size` characters. */
 function setBlobFrame(size: number): string {
@@ -27,7 +20,7 @@ function setBlobFrame(size: number): string {
 }
 
 it("announces 1 MiB as maxPayload, takes a 1 MiB message and closes on a larger one with 1009", async () => {
-  const raw = await RawEngineSocket.open(worker.url, "EIO=4&transport=websocket&object=limits");
+  const raw = await RawEngineSocket.open(cf.worker.url, "EIO=4&transport=websocket&object=limits");
   try {
     expect(await raw.handshake()).toMatchObject({ maxPayload: MIB });
     await raw.joinMain();

@@ -44,7 +44,9 @@ describe("HeadReader", () => {
   });
 
   it("skips empty lines before a request line", () => {
-    expect(readAll(bytes("\r\n\r\n" + GET), [])).toHaveLength(1);
+    const reads = readAll(bytes("\r\n\r\n" + GET), []);
+    expect(reads).toHaveLength(1);
+    expect(reads).toMatchObject([{ head: { method: "GET" } }]);
   });
 
   it.each([

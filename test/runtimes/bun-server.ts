@@ -3,17 +3,10 @@
 import { Server } from "../../src/index.js";
 import { serve } from "../../runtimes/bun.js";
 import { fixtureOptions, setupFixture } from "../interop/fixture-app.js";
+import { closeOnSigterm } from "./serve-in-runtime.js";
 
 const io = new Server(fixtureOptions);
 setupFixture(io);
 const server = await serve(io, { port: 0, hostname: "127.0.0.1" });
-process.once("SIGTERM", () => {
-  server.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+closeOnSigterm(server);
 console.log(`listening ${server.port}`);

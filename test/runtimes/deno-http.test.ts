@@ -82,6 +82,7 @@ describe("unio's own HTTP/1.1 server on Deno", () => {
     expect(closing.ms).toBeLessThan(400); // before the keep-alive timeout could have done it
     const old = await rawExchange(port, "GET /socket.io/?EIO=4&transport=polling HTTP/1.0\r\n\r\n", 3000);
     expect(statuses(old.data)).toEqual([200]);
+    expect(old.end).toBe("closed by server");
     expect(old.ms).toBeLessThan(400);
     const kept = await rawExchange(port, "GET /socket.io/?EIO=4&transport=polling HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 300);
     expect(kept.data).toContain("\r\nConnection: keep-alive\r\n");

@@ -4,7 +4,7 @@
 // and its PID's peak memory on request; closes through `serve(...).close()` on SIGTERM.
 import { Server } from "../../src/index.js";
 import { serve } from "../../runtimes/deno.js";
-import { closeOnSigterm } from "./deno-lifecycle.js";
+import { closeOnSigterm } from "./serve-in-runtime.js";
 
 export const DENO_LIMITS = { maxHttpBufferSize: 1000, headersTimeout: 1000, keepAliveTimeout: 500, bodyTimeout: 400, maxHeaderSize: 4096 } as const;
 

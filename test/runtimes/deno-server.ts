@@ -2,7 +2,7 @@
 // spawn-server.ts; prints `listening <port>`, and on SIGTERM closes unio before exiting.
 import { Server } from "../../src/index.js";
 import { serve } from "../../runtimes/deno.js";
-import { closeOnSigterm } from "./deno-lifecycle.js";
+import { closeOnSigterm } from "./serve-in-runtime.js";
 import { fixtureOptions, setupFixture } from "../interop/fixture-app.js";
 
 const io = new Server(fixtureOptions);

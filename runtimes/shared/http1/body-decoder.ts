@@ -4,6 +4,7 @@
 // discarding, so the end of the body is still found, and holds nothing more. A chunked body
 // that breaks the syntax is an error (the connection must close), never an exception.
 
+import { concatBytes } from "../bytes.js";
 import type { BodyFraming } from "./request-head.js";
 
 export type BodyState =
@@ -82,14 +83,7 @@ export class BodyDecoder {
     if (this.state !== "done" || this.over) return undefined;
     const chunks = this.chunks;
     this.chunks = [];
-    if (chunks.length === 1) return chunks[0];
-    const body = new Uint8Array(this.kept);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return body;
+    return concatBytes(chunks, this.kept);
   }
 
   private pushLength(bytes: Uint8Array): number {

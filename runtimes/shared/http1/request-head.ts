@@ -67,9 +67,10 @@ export function bodyFraming(headers: Readonly<Record<string, string>>, minorVers
   return n === 0 ? { kind: "none" } : { kind: "length", length: n };
 }
 
-/** Whether a comma-separated header lists `token` (lower-case), case-insensitively. */
-export function hasToken(value: string | undefined, token: string): boolean {
+/** Whether a comma-separated header (or its repeats, as `node:http` gives some) lists `token` (lower-case), case-insensitively. */
+export function hasToken(value: string | readonly string[] | undefined, token: string): boolean {
   if (value === undefined) return false;
+  if (typeof value !== "string") return value.some((v) => hasToken(v, token));
   for (const part of value.split(",")) if (part.trim().toLowerCase() === token) return true;
   return false;
 }

@@ -4,6 +4,8 @@
 // so each shim computes `acceptKey` itself from `WEBSOCKET_GUID` (runtimes/node/handshake.ts,
 // runtimes/deno/handshake.ts).
 
+import { hasToken } from "../http1/request-head.js";
+
 /** Appended to the client's key before hashing (RFC 6455 §1.3). */
 export const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -48,18 +50,6 @@ export function switchingProtocols(accept: string): Uint8Array {
       `Sec-WebSocket-Accept: ${accept}\r\n` +
       "\r\n",
   );
-}
-
-/** Whether a comma-separated header (or its repeats) lists `token`, case-insensitively. */
-function hasToken(value: string | readonly string[] | undefined, token: string): boolean {
-  if (value === undefined) return false;
-  const values = typeof value === "string" ? [value] : value;
-  for (const v of values) {
-    for (const part of v.split(",")) {
-      if (part.trim().toLowerCase() === token) return true;
-    }
-  }
-  return false;
 }
 
 function invalid(status: 400 | 405, message: string, headers: Record<string, string> = {}): HandshakeCheck {
