@@ -6,7 +6,7 @@ import { type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { StartedServer } from "../interop/client-suite.js";
-import { peakRss, rawExchange, statuses } from "./deno-raw-client.js";
+import { peakRss, rawExchange, statuses } from "./raw-client.js";
 import { runtimeCommands, startServerProcess } from "./spawn-server.js";
 
 const HANDSHAKE = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";

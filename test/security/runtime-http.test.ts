@@ -17,58 +17,23 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { StartedServer } from "../interop/client-suite.js";
+import { type RawExchange, rawExchange, statuses } from "../runtimes/raw-client.js";
 import { runtimeCommands, startServerProcess } from "../runtimes/spawn-server.js";
 
 const BODY_TIMEOUT_MS = 400; // as limits-server.ts
 
-interface Exchange {
-  /** Everything the server sent, as latin1. */
-  readonly data: string;
+interface Exchange extends RawExchange {
   /** The status of the first response, if one came. */
   readonly status: number | undefined;
-  /** How the connection ended, seen from the client, and when (ms after connecting). */
-  readonly end: "closed by server" | "still open";
-  readonly ms: number;
-  /** When the first byte of the answer came (ms after connecting), if one came. */
-  readonly answeredMs: number | undefined;
 }
 
 /**
- * Opens a connection, writes `request`, then `drip` every `dripMs` (if given), and waits up
+ * Opens a connection, writes `request`, then `drip` every `everyMs` (if given), and waits up
  * to `waitMs` for the server to close it. Everything it opens is closed before it resolves.
  */
-function exchange(port: number, request: string, waitMs: number, drip?: { text: string; everyMs: number }): Promise<Exchange> {
-  return new Promise((resolve) => {
-    const began = performance.now();
-    const socket = connect({ port, host: "127.0.0.1" });
-    let data = "";
-    let answeredMs: number | undefined;
-    let dripped = 0;
-    let timer: ReturnType<typeof setInterval> | undefined;
-    const done = (end: Exchange["end"]): void => {
-      clearTimeout(bound);
-      clearInterval(timer);
-      socket.destroy();
-      const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
-      resolve({ data, status: match ? Number(match[1]) : undefined, end, ms: performance.now() - began, answeredMs });
-    };
-    const bound = setTimeout(() => done("still open"), waitMs);
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => {
-      answeredMs ??= performance.now() - began;
-      data += chunk;
-    });
-    // A FIN, or a reset when the server closed over bytes it had not read: both end it.
-    socket.on("end", () => done("closed by server"));
-    socket.on("error", () => done("closed by server"));
-    socket.on("connect", () => {
-      socket.write(request);
-      if (drip === undefined) return;
-      timer = setInterval(() => {
-        if (dripped < drip.text.length && socket.writable) socket.write(drip.text[dripped++]!);
-      }, drip.everyMs);
-    });
-  });
+async function exchange(port: number, request: string, waitMs: number, drip?: { text: string; everyMs: number }): Promise<Exchange> {
+  const result = await rawExchange(port, request, waitMs, drip);
+  return { ...result, status: statuses(result.data)[0] };
 }
 
 const upgrade = (query: string, key = "dGhlIHNhbXBsZSBub25jZQ=="): string =>

@@ -1,5 +1,6 @@
-// A raw TCP client for the tests of unio's own HTTP/1.1 server on Deno: writes bytes as
-// given (dripped if asked), collects what comes back, and reports how the connection ended.
+// A raw TCP client for the tests of the runtimes' HTTP servers (unio's own on Deno, and the
+// limits of Bun's and Deno's): writes bytes as given (dripped if asked), collects what comes
+// back, and reports how the connection ended.
 // Every wait is bounded, and the socket is always destroyed before the promise settles.
 import { connect } from "node:net";
 
@@ -10,6 +11,8 @@ export interface RawExchange {
   readonly end: "closed by server" | "still open";
   /** When it ended (or the wait gave up), in ms after connecting. */
   readonly ms: number;
+  /** When the first byte of the answer came (ms after connecting), if one came. */
+  readonly answeredMs: number | undefined;
 }
 
 /**
@@ -29,21 +32,24 @@ export function rawExchange(
     const began = performance.now();
     const socket = connect({ port, host: "127.0.0.1" });
     let data = "";
+    let answeredMs: number | undefined;
     let dripped = 0;
     let timer: ReturnType<typeof setInterval> | undefined;
     const done = (end: RawExchange["end"]): void => {
       clearTimeout(bound);
       clearInterval(timer);
       socket.destroy();
-      resolve({ data, end, ms: performance.now() - began });
+      resolve({ data, end, ms: performance.now() - began, answeredMs });
     };
     const bound = setTimeout(() => done("still open"), waitMs);
     socket.setEncoding("latin1");
     const write = (bytes: string | Uint8Array): void => void socket.write(bytes);
     socket.on("data", (chunk: string) => {
+      answeredMs ??= performance.now() - began;
       data += chunk;
       if (reply?.(data, write) === true) done("still open");
     });
+    // A FIN, or a reset when the server closed over bytes it had not read: both end it.
     socket.on("end", () => done("closed by server"));
     socket.on("error", () => done("closed by server"));
     socket.on("connect", () => {
